@@ -1,0 +1,185 @@
+"""The pipeline's one configuration file.
+
+The path comes from the ``SCORECARD_CONFIG`` environment variable; when it is unset the
+demo configuration (the built-in synthetic authority) is used. Relative paths inside the
+file are resolved against the file's own folder, so a config can live anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config" / "demo.yaml"
+CONFIG_ENV_VAR = "SCORECARD_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing a key or holds a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class SourceSystem:
+    """A case-management system and the dates it was the live system of record."""
+
+    name: str
+    live_from: dt.date
+    live_to: dt.date | None = None
+
+    def is_live_on(self, day: dt.date) -> bool:
+        return self.live_from <= day and (self.live_to is None or day <= self.live_to)
+
+
+@dataclass(frozen=True)
+class SyntheticSettings:
+    """How the demo generator builds the synthetic authority (ignored for real extracts)."""
+
+    population: int = 70_000
+    seed: int = 20_161_101
+    history_start: dt.date = dt.date(2016, 4, 1)
+    defects: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScorecardConfig:
+    """Everything a run needs to know about the local authority and where files live."""
+
+    la_code: str
+    la_name: str
+    landing_dir: Path
+    warehouse_path: Path
+    output_dir: Path
+    as_of_date: dt.date
+    systems: tuple[SourceSystem, ...]
+    population_file: Path | None = None
+    synthetic: SyntheticSettings | None = None
+    source_path: Path | None = None
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.output_dir / "quarantine"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.output_dir / "data_docs"
+
+    @property
+    def system_names(self) -> tuple[str, ...]:
+        return tuple(system.name for system in self.systems)
+
+    def cutovers(self) -> list[tuple[SourceSystem, SourceSystem]]:
+        """Consecutive (legacy, successor) pairs, oldest first."""
+        return list(zip(self.systems, self.systems[1:], strict=False))
+
+
+def _parse_date(value: object, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ConfigError(f"{key}: '{value}' is not a YYYY-MM-DD date") from exc
+    raise ConfigError(f"{key}: expected a YYYY-MM-DD date, got {value!r}")
+
+
+def _require(raw: dict, key: str, where: str) -> object:
+    if key not in raw or raw[key] in (None, ""):
+        raise ConfigError(f"{where}: missing required key '{key}'")
+    return raw[key]
+
+
+def _resolve(base: Path, value: str) -> Path:
+    path = Path(os.path.expandvars(str(value))).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+def _parse_systems(raw_systems: object, where: str) -> tuple[SourceSystem, ...]:
+    if not isinstance(raw_systems, list) or not raw_systems:
+        raise ConfigError(f"{where}: 'systems' must be a non-empty list")
+    systems = []
+    for index, raw in enumerate(raw_systems):
+        label = f"{where}: systems[{index}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{label} must be a mapping with name and live_from")
+        live_to = raw.get("live_to")
+        systems.append(
+            SourceSystem(
+                name=str(_require(raw, "name", label)),
+                live_from=_parse_date(_require(raw, "live_from", label), f"{label}.live_from"),
+                live_to=_parse_date(live_to, f"{label}.live_to") if live_to else None,
+            )
+        )
+    systems.sort(key=lambda system: system.live_from)
+    for earlier, later in zip(systems, systems[1:], strict=False):
+        if earlier.live_to is None:
+            raise ConfigError(f"{where}: system '{earlier.name}' needs live_to before '{later.name}'")
+        if later.live_from != earlier.live_to + dt.timedelta(days=1):
+            raise ConfigError(
+                f"{where}: '{later.name}' must go live the day after '{earlier.name}' ends "
+                f"({earlier.live_to + dt.timedelta(days=1)}), not {later.live_from}"
+            )
+    names = [system.name for system in systems]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{where}: system names must be unique, got {names}")
+    return tuple(systems)
+
+
+def _parse_synthetic(raw: object, where: str) -> SyntheticSettings | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: 'synthetic' must be a mapping")
+    defaults = SyntheticSettings()
+    defects = raw.get("defects") or {}
+    if not isinstance(defects, dict):
+        raise ConfigError(f"{where}: synthetic.defects must map defect kind to a rate")
+    return SyntheticSettings(
+        population=int(raw.get("population", defaults.population)),
+        seed=int(raw.get("seed", defaults.seed)),
+        history_start=_parse_date(
+            raw.get("history_start", defaults.history_start), "synthetic.history_start"
+        ),
+        defects={str(kind): float(rate) for kind, rate in defects.items()},
+    )
+
+
+def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> ScorecardConfig:
+    """Build a config from an already-parsed YAML mapping (paths relative to base_dir)."""
+    where = str(source_path or "config")
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: the file must hold a YAML mapping")
+    population_file = raw.get("population_file")
+    return ScorecardConfig(
+        la_code=str(_require(raw, "la_code", where)),
+        la_name=str(raw.get("la_name", "")),
+        landing_dir=_resolve(base_dir, str(_require(raw, "landing_dir", where))),
+        warehouse_path=_resolve(base_dir, str(_require(raw, "warehouse_path", where))),
+        output_dir=_resolve(base_dir, str(_require(raw, "output_dir", where))),
+        as_of_date=_parse_date(_require(raw, "as_of_date", where), "as_of_date"),
+        systems=_parse_systems(_require(raw, "systems", where), where),
+        population_file=_resolve(base_dir, population_file) if population_file else None,
+        synthetic=_parse_synthetic(raw.get("synthetic"), where),
+        source_path=source_path,
+    )
+
+
+def config_path_from_env() -> Path:
+    return Path(os.environ.get(CONFIG_ENV_VAR) or DEFAULT_CONFIG_PATH).resolve()
+
+
+def load_config(path: Path | str | None = None) -> ScorecardConfig:
+    """Load the configuration from ``path``, else ``$SCORECARD_CONFIG``, else the demo."""
+    config_path = Path(path).resolve() if path else config_path_from_env()
+    if not config_path.is_file():
+        raise ConfigError(f"configuration file not found: {config_path}")
+    with config_path.open(encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return parse_config(raw, config_path.parent, config_path)
