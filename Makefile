@@ -1,0 +1,64 @@
+# The README's commands: `make demo` (set up from nothing and run the pipeline on the
+# synthetic authority) and `make test` (set up and pass every test). `make dev` opens
+# the Dagster UI.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME := $(CURDIR)/var/dagster_home
+export SCORECARD_CONFIG ?= $(CURDIR)/config/demo.yaml
+DBT := $(BIN)/dbt --no-use-colors
+DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
+
+.PHONY: setup demo test dev generate run summary lint format manifest docs clean
+
+setup: $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp config/dagster.yaml $@
+
+# dagster-dbt loads the asset graph from dbt's manifest.
+manifest: $(STAMP)
+	$(DBT) parse $(DBT_DIRS) --quiet
+
+generate: setup
+	$(BIN)/python -m orchestration.synthetic --config $(SCORECARD_CONFIG)
+
+run: setup
+	$(BIN)/dagster job execute -m orchestration.definitions -j scorecard
+
+summary: setup
+	$(BIN)/python -m orchestration.cli --config $(SCORECARD_CONFIG) summary
+
+demo: generate run summary
+
+dev: setup
+	$(BIN)/dagster dev -w workspace.yaml
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --disable-progress-bar
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+	$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar
+
+test: setup lint
+	$(BIN)/python -m pytest -q
+
+docs: setup
+	$(DBT) docs generate $(DBT_DIRS)
+
+clean:
+	rm -rf var dbt_project/target dbt_project/logs .pytest_cache

@@ -1,0 +1,89 @@
+"""Small command-line helpers around the pipeline (``python -m orchestration.cli --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import duckdb
+
+from orchestration.lib.config import ScorecardConfig, load_config
+
+logger = logging.getLogger(__name__)
+
+_SUMMARY_SQL = """
+select
+    s.indicator_code,
+    coalesce(d.indicator_name, s.indicator_code) as indicator_name,
+    s.numerator,
+    s.denominator,
+    s.value,
+    s.unit,
+    s.england_value,
+    s.data_quality_flag
+from marts.fct_scorecard_monthly as s
+left join marts.dim_indicator as d on d.indicator_code = s.indicator_code
+where s.breakdown = 'all'
+  and s.period_end = (select max(period_end) from marts.fct_scorecard_monthly)
+order by s.indicator_code
+"""
+
+
+def _format_number(value: float | None, unit: str | None = None) -> str:
+    if value is None:
+        return "-"
+    if unit == "count" or float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def scorecard_summary(config: ScorecardConfig) -> str:
+    """The latest month's headline scorecard rows as a plain-text table."""
+    if not config.warehouse_path.exists():
+        raise FileNotFoundError(f"no warehouse at {config.warehouse_path}: run the pipeline first")
+    with duckdb.connect(str(config.warehouse_path), read_only=True) as connection:
+        latest = connection.execute(
+            "select max(period_end) from marts.fct_scorecard_monthly"
+        ).fetchone()[0]
+        rows = connection.execute(_SUMMARY_SQL).fetchall()
+        quarantined = connection.execute(
+            "select count(*) from raw._load_manifest where status = 'quarantined'"
+        ).fetchone()[0]
+    header = f"{'indicator':<22} {'name':<58} {'num':>8} {'den':>9} {'value':>9} {'England':>8}  flag"
+    lines = [
+        f"Scorecard for {config.la_name or config.la_code} (LA {config.la_code}), month ending {latest}",
+        header,
+        "-" * len(header),
+    ]
+    for code, name, numerator, denominator, value, unit, england, flag in rows:
+        lines.append(
+            f"{code:<22} {name[:58]:<58} {_format_number(numerator):>8} "
+            f"{_format_number(denominator):>9} {_format_number(value, unit):>9} "
+            f"{_format_number(england):>8}  {flag or ''}"
+        )
+    lines += [
+        "",
+        f"Warehouse:        {config.warehouse_path}",
+        f"Data Docs:        {config.data_docs_dir / 'index.html'}",
+        f"Quarantined files: {quarantined} (see {config.quarantine_dir})",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.cli")
+    parser.add_argument("--config", type=Path, default=None, help="config YAML (default: demo)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("summary", help="print the latest month's scorecard")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = load_config(args.config)
+    if args.command == "summary":
+        sys.stdout.write(scorecard_summary(config) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,21 @@
+"""The one place that assembles the Dagster code location."""
+
+from __future__ import annotations
+
+from dagster import Definitions
+
+from orchestration.defs.ingest import ingest_assets, ingest_checks
+from orchestration.defs.jobs import scorecard_job
+from orchestration.defs.quality import quality_checks
+from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.transform import dbt_resource, transform_assets
+
+defs = Definitions(
+    assets=[*ingest_assets, *transform_assets],
+    asset_checks=[*ingest_checks, *quality_checks],
+    jobs=[scorecard_job],
+    resources={
+        "scorecard_config": ScorecardConfigResource(),
+        "dbt": dbt_resource(),
+    },
+)
