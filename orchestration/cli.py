@@ -51,9 +51,12 @@ def scorecard_summary(config: ScorecardConfig) -> str:
         quarantined = connection.execute(
             "select count(*) from raw._load_manifest where status = 'quarantined'"
         ).fetchone()[0]
-    header = f"{'indicator':<22} {'name':<58} {'num':>8} {'den':>9} {'value':>9} {'England':>8}  flag"
+    header = (
+        f"{'indicator':<22} {'name':<58} {'num':>8} {'den':>9} {'value':>9} {'England':>8}  flag"
+    )
     lines = [
-        f"Scorecard for {config.la_name or config.la_code} (LA {config.la_code}), month ending {latest}",
+        f"Scorecard for {config.la_name or config.la_code} (LA {config.la_code}), "
+        f"month ending {latest}",
         header,
         "-" * len(header),
     ]

@@ -8,6 +8,7 @@ file are resolved against the file's own folder, so a config can live anywhere.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,7 @@ class ScorecardConfig:
 
     def cutovers(self) -> list[tuple[SourceSystem, SourceSystem]]:
         """Consecutive (legacy, successor) pairs, oldest first."""
-        return list(zip(self.systems, self.systems[1:], strict=False))
+        return list(itertools.pairwise(self.systems))
 
 
 def _parse_date(value: object, key: str) -> dt.date:
@@ -118,9 +119,11 @@ def _parse_systems(raw_systems: object, where: str) -> tuple[SourceSystem, ...]:
             )
         )
     systems.sort(key=lambda system: system.live_from)
-    for earlier, later in zip(systems, systems[1:], strict=False):
+    for earlier, later in itertools.pairwise(systems):
         if earlier.live_to is None:
-            raise ConfigError(f"{where}: system '{earlier.name}' needs live_to before '{later.name}'")
+            raise ConfigError(
+                f"{where}: system '{earlier.name}' needs live_to before '{later.name}'"
+            )
         if later.live_from != earlier.live_to + dt.timedelta(days=1):
             raise ConfigError(
                 f"{where}: '{later.name}' must go live the day after '{earlier.name}' ends "
