@@ -1,0 +1,205 @@
+"""Great Expectations suites (``expectations/``) as Dagster asset checks on the raw layer.
+
+One check per suite, on the raw asset the suite validates. All suites run from one
+``multi_asset_check`` (subsettable), so a run that checks several tables imports GX and builds
+its context once. A check passes when every expectation is met; when it fails its severity is
+ERROR if any ERROR expectation failed, else WARN. Checks open the warehouse read-only and
+write GX Data Docs to ``<output_dir>/data_docs/``.
+"""
+
+# No ``from __future__ import annotations``: Dagster inspects the check function's
+# ``context`` annotation at definition time and needs the real class, not a string.
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from orchestration.defs.resources import ScorecardConfigResource
+
+if TYPE_CHECKING:
+    from orchestration.lib.gx_runner import ExpectationOutcome, SuiteOutcome
+
+# Same pool as the dbt assets: a check never opens the warehouse while dbt writes to it.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+RAW_PERSON = AssetKey(["raw", "ssd_person"])
+RAW_CLA_EPISODES = AssetKey(["raw", "ssd_cla_episodes"])
+
+
+@dataclass(frozen=True)
+class SuiteCheck:
+    """Wires one suite file (``expectations/<suite_name>.json``) to the asset it validates."""
+
+    suite_name: str
+    asset_key: AssetKey
+    description: str
+    additional_deps: tuple[AssetKey, ...] = ()
+
+    @property
+    def check_name(self) -> str:
+        return f"gx_{self.suite_name}"
+
+    @property
+    def check_key(self) -> AssetCheckKey:
+        return AssetCheckKey(self.asset_key, self.check_name)
+
+
+RAW_SUITE_CHECKS: tuple[SuiteCheck, ...] = (
+    SuiteCheck(
+        "raw_person",
+        RAW_PERSON,
+        "GX suite raw_person on each system's latest person extract: ids present and "
+        "unique, dates of birth valid (ERROR); sex and ethnicity codes (WARN).",
+    ),
+    SuiteCheck(
+        "raw_cla_episodes",
+        RAW_CLA_EPISODES,
+        "GX suite raw_cla_episodes on each system's latest CLA episode extract: ids, link "
+        "to the person table, dates valid (ERROR); date order and DfE codes (WARN).",
+        additional_deps=(RAW_PERSON,),
+    ),
+)
+
+
+def _number(value: int | float | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
+def failures_markdown(failures: Sequence["ExpectationOutcome"]) -> str:
+    """A table of failed expectations for the Dagster UI (counts only)."""
+    if not failures:
+        return "No expectation failed."
+    lines = [
+        "| severity | check | observed | by system | what it means |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for failure in failures:
+        by_system = ", ".join(
+            f"{system}: {_number(value)}" for system, value in failure.per_system.items()
+        )
+        lines.append(
+            f"| {failure.severity} | `{failure.column}` | {_number(failure.observed_value)} "
+            f"| {by_system} | {failure.description} |"
+        )
+    return "\n".join(lines)
+
+
+def check_result(suite_check: SuiteCheck, outcome: "SuiteOutcome") -> AssetCheckResult:
+    """Turn a suite outcome into the asset check result (metadata holds counts only)."""
+    failures = outcome.failures()
+    errors = outcome.failures("ERROR")
+    severity = AssetCheckSeverity.ERROR if errors else AssetCheckSeverity.WARN
+    if failures:
+        description = (
+            f"{len(failures)} of {len(outcome.expectations)} expectations failed "
+            f"({len(errors)} ERROR, {len(failures) - len(errors)} WARN): "
+            + ", ".join(failure.column for failure in failures)
+        )
+    else:
+        description = f"All {len(outcome.expectations)} expectations met."
+    metadata: dict[str, object] = {
+        "suite": outcome.suite_name,
+        "expectations_evaluated": len(outcome.expectations),
+        "expectations_failed": len(failures),
+        "failed_error": len(errors),
+        "failed_warn": len(failures) - len(errors),
+        "failing_expectations": MetadataValue.md(failures_markdown(failures)),
+        "observed": MetadataValue.json(
+            {
+                expectation.column: {
+                    "severity": expectation.severity,
+                    "success": expectation.success,
+                    "observed": expectation.observed_value,
+                    "by_system": dict(expectation.per_system),
+                }
+                for expectation in outcome.expectations
+            }
+        ),
+        "latest_extracts": MetadataValue.json(
+            {
+                system.source_system: {
+                    "extract_date": system.extract_date.isoformat()
+                    if system.extract_date
+                    else None,
+                    "rows": system.row_count,
+                }
+                for system in outcome.systems
+            }
+        ),
+        "metrics_seconds": outcome.metrics_seconds,
+        "gx_seconds": outcome.seconds,
+    }
+    if outcome.data_docs_page is not None:
+        metadata["data_docs_page"] = MetadataValue.path(str(outcome.data_docs_page))
+    if outcome.data_docs_index is not None:
+        metadata["data_docs_index"] = MetadataValue.path(str(outcome.data_docs_index))
+    return AssetCheckResult(
+        asset_key=suite_check.asset_key,
+        check_name=suite_check.check_name,
+        passed=outcome.success,
+        severity=severity,
+        description=description,
+        metadata=metadata,
+    )
+
+
+def build_suite_checks(
+    suite_checks: Sequence[SuiteCheck] = RAW_SUITE_CHECKS, name: str = "raw_gx_suites"
+) -> AssetChecksDefinition:
+    """One subsettable multi-asset check running the given suites with one GX context."""
+    specs = [
+        AssetCheckSpec(
+            name=suite_check.check_name,
+            asset=suite_check.asset_key,
+            description=suite_check.description,
+            additional_deps=suite_check.additional_deps,
+        )
+        for suite_check in suite_checks
+    ]
+
+    @multi_asset_check(
+        name=name,
+        specs=specs,
+        can_subset=True,
+        pool=WAREHOUSE_POOL,
+        description="Great Expectations suites from expectations/ (counts per source system).",
+    )
+    def _run_gx_suites(
+        context: AssetCheckExecutionContext, scorecard_config: ScorecardConfigResource
+    ) -> Iterator[AssetCheckResult]:
+        # Imported here, not at module level: GX takes ~3 s to import and only the processes
+        # that run these checks need it, not every load of the code location.
+        from orchestration.lib.gx_runner import run_suites, suite_path
+
+        config = scorecard_config.load()
+        selected = [c for c in suite_checks if c.check_key in context.selected_asset_check_keys]
+        outcomes = run_suites(
+            [suite_path(suite_check.suite_name) for suite_check in selected],
+            warehouse_path=config.warehouse_path,
+            systems=config.system_names,
+            output_dir=config.output_dir,
+            run_name=context.run.run_id,
+        )
+        for suite_check, outcome in zip(selected, outcomes, strict=True):
+            context.log.info(
+                "%s: %s", suite_check.check_name, "passed" if outcome.success else "failed"
+            )
+            yield check_result(suite_check, outcome)
+
+    return _run_gx_suites
+
+
+def build_quality_checks() -> list[AssetChecksDefinition]:
+    """Every quality check of the code location."""
+    return [build_suite_checks()]
