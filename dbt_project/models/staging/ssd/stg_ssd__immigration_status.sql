@@ -1,0 +1,13 @@
+-- grain: one row per ssd_immigration_status row of the latest successfully loaded extract of each source system
+with latest_extract as (
+    {{ latest_extract_rows(source('ssd', 'ssd_immigration_status'), 'ssd_immigration_status') }}
+)
+
+select
+    immi_person_id as person_id,
+    immi_immigration_status_id as immigration_status_id,
+    immi_immigration_status as immigration_status,
+    {{ ssd_date('immi_immigration_status_start_date') }} as immigration_status_start_date,
+    {{ ssd_date('immi_immigration_status_end_date') }} as immigration_status_end_date,
+    {{ ssd_lineage_columns() }}
+from latest_extract

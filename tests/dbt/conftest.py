@@ -1,0 +1,52 @@
+"""Fixture warehouses, each built once per session with one ``dbt build``.
+
+``built_warehouse`` holds the hand-worked children; ``random_authority`` a seeded random
+authority with a clean migration (a second build, a few seconds).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+# The fixture builds raw tables from orchestration.lib.contract; make the repository
+# importable when the package is not installed (or installed before it had modules).
+if importlib.util.find_spec("orchestration") is None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from dbt_fixture_random_authority import RandomAuthority
+from dbt_fixture_scenario import build_raw
+from dbt_fixture_warehouse import RawWarehouse, run_dbt
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> RawWarehouse:
+    """The scenario's raw layer after a successful ``dbt build`` (seeds, models, tests)."""
+    work_dir: Path = tmp_path_factory.mktemp("dbt_fixture")
+    warehouse = RawWarehouse(work_dir / "warehouse.duckdb")
+    build_raw(warehouse)
+    _build(warehouse, work_dir)
+    return warehouse
+
+
+def _build(warehouse: RawWarehouse, work_dir: Path) -> None:
+    result = run_dbt(warehouse.path, work_dir, "build")
+    if result.returncode != 0:
+        pytest.fail(f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
+    warehouse.build_log = result.stdout
+
+
+@pytest.fixture(scope="session")
+def random_authority(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[RandomAuthority, RawWarehouse]:
+    """A random clean-migration authority (fixed seed) and its built warehouse."""
+    work_dir: Path = tmp_path_factory.mktemp("dbt_random_authority")
+    authority = RandomAuthority(seed=20161101, children=800)
+    warehouse = RawWarehouse(work_dir / "warehouse.duckdb")
+    authority.build_raw(warehouse)
+    _build(warehouse, work_dir)
+    return authority, warehouse
