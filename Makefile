@@ -47,7 +47,7 @@ dev: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros --disable-progress-bar
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests --disable-progress-bar
 
 format: setup
 	$(BIN)/ruff format .

@@ -5,9 +5,9 @@ becomes a Dagster asset check on the model it tests. The warehouse path reaches 
 ``profiles.yml`` through ``SCORECARD_DUCKDB_PATH``, set from the scorecard configuration.
 """
 
-from __future__ import annotations
-
 import os
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,5 +57,15 @@ def scorecard_dbt_models(
         yield from dbt.cli(["build"], context=context).stream()
 
 
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the project's virtualenv), else dbt on PATH."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR))
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=dbt_executable(),
+    )
