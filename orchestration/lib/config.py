@@ -47,6 +47,17 @@ class SyntheticSettings:
 
 
 @dataclass(frozen=True)
+class IndicatorTarget:
+    """A local target overriding the default in seed ``indicator_targets``.
+
+    ``tolerance`` is the width of the amber band (NULL keeps the seed's tolerance).
+    """
+
+    target: float
+    tolerance: float | None = None
+
+
+@dataclass(frozen=True)
 class ScorecardConfig:
     """Everything a run needs to know about the local authority and where files live."""
 
@@ -60,6 +71,7 @@ class ScorecardConfig:
     population_file: Path | None = None
     synthetic: SyntheticSettings | None = None
     source_path: Path | None = None
+    targets: dict[str, IndicatorTarget] = field(default_factory=dict)
 
     @property
     def quarantine_dir(self) -> Path:
@@ -154,6 +166,38 @@ def _parse_synthetic(raw: object, where: str) -> SyntheticSettings | None:
     )
 
 
+def _parse_number(value: object, key: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{key}: expected a number, got {value!r}")
+    return float(value)
+
+
+def _parse_targets(raw: object, where: str) -> dict[str, IndicatorTarget]:
+    """``targets:`` maps an indicator code to ``{target: <number>, tolerance: <number>}``."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: 'targets' must map indicator codes to {{target, tolerance}}")
+    targets = {}
+    for code, entry in raw.items():
+        label = f"{where}: targets.{code}"
+        if not isinstance(entry, dict) or "target" not in entry:
+            raise ConfigError(f"{label} must be a mapping with 'target' (optional 'tolerance')")
+        unknown = set(entry) - {"target", "tolerance"}
+        if unknown:
+            raise ConfigError(f"{label}: unknown keys {sorted(unknown)}")
+        tolerance = entry.get("tolerance")
+        parsed_tolerance = None
+        if tolerance is not None:
+            parsed_tolerance = _parse_number(tolerance, f"{label}.tolerance")
+            if parsed_tolerance < 0:
+                raise ConfigError(f"{label}.tolerance must not be negative")
+        targets[str(code)] = IndicatorTarget(
+            target=_parse_number(entry["target"], f"{label}.target"), tolerance=parsed_tolerance
+        )
+    return targets
+
+
 def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> ScorecardConfig:
     """Build a config from an already-parsed YAML mapping (paths relative to base_dir)."""
     where = str(source_path or "config")
@@ -171,6 +215,7 @@ def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> 
         population_file=_resolve(base_dir, population_file) if population_file else None,
         synthetic=_parse_synthetic(raw.get("synthetic"), where),
         source_path=source_path,
+        targets=_parse_targets(raw.get("targets"), where),
     )
 
 

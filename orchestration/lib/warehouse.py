@@ -412,6 +412,25 @@ def write_pipeline_settings(con: duckdb.DuckDBPyConnection, config: ScorecardCon
     )
 
 
+def write_indicator_targets(con: duckdb.DuckDBPyConnection, config: ScorecardConfig) -> int:
+    """Replace ``raw.indicator_target_overrides`` with the config's ``targets:`` (maybe none).
+
+    The table always exists so that dbt compiles; the seed ``indicator_targets`` holds the
+    defaults these override.
+    """
+    rows = [
+        (code, override.target, override.tolerance)
+        for code, override in sorted(config.targets.items())
+    ]
+    _replace_table(
+        con,
+        "indicator_target_overrides",
+        (("indicator_code", "VARCHAR"), ("target", "DOUBLE"), ("tolerance", "DOUBLE")),
+        rows,
+    )
+    return len(rows)
+
+
 class PopulationFileError(ValueError):
     """The population file is missing, lacks a column, or holds a value of the wrong type."""
 

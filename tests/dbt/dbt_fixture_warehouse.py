@@ -39,6 +39,7 @@ PIPELINE_TABLES = {
     "source_systems": "system_name VARCHAR, system_order INTEGER, live_from DATE, live_to DATE",
     "pipeline_settings": "la_code VARCHAR, la_name VARCHAR, as_of_date DATE, history_start DATE",
     "la_population": "la_code VARCHAR, year INTEGER, mid_year_date DATE, population_0_17 INTEGER",
+    "indicator_target_overrides": "indicator_code VARCHAR, target DOUBLE, tolerance DOUBLE",
     "_load_manifest": (
         "source_system VARCHAR, extract_date DATE, table_name VARCHAR, file_name VARCHAR, "
         "file_sha256 VARCHAR, encoding VARCHAR, row_count BIGINT, status VARCHAR, "

@@ -23,7 +23,11 @@ from orchestration.lib.raw_ingest import (
     ingest_source_systems,
     ingest_table,
 )
-from orchestration.lib.warehouse import pipeline_settings
+from orchestration.lib.warehouse import (
+    pipeline_settings,
+    warehouse_connection,
+    write_indicator_targets,
+)
 
 RAW_GROUP = "raw"
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -144,9 +148,11 @@ def raw_source_systems(scorecard_config: ScorecardConfigResource) -> dg.Material
 def raw_pipeline_settings(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
     config = scorecard_config.load()
     ingest_pipeline_settings(config)
-    return dg.MaterializeResult(
-        metadata={name: str(value) for name, value in pipeline_settings(config).items()}
-    )
+    # The config's targets: overrides travel with the run settings (raw.indicator_target_overrides).
+    with warehouse_connection(config.warehouse_path) as connection:
+        target_overrides = write_indicator_targets(connection, config)
+    metadata = {name: str(value) for name, value in pipeline_settings(config).items()}
+    return dg.MaterializeResult(metadata={**metadata, "target_overrides": target_overrides})
 
 
 @dg.asset(
