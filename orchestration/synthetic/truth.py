@@ -46,7 +46,8 @@ Extra (optional, same conventions, definitions as in the indicator catalogue):
 - ``CLA_PLACED_WITH_PARENTS``: CLA_COUNT children whose placement open on D is P1.
 - ``CLA_STABILITY_3PLUS``: CLA_COUNT children with 3+ placements (non-short-break
   periods) overlapping the window (start <= D and (end null or end > window start)) /
-  CLA_COUNT (pct).
+  CLA_COUNT (pct); a placement for adoption with the current foster carers (A3, A5) that
+  follows another placement is not counted (truth_cla_outcomes.stability_placements).
 - ``CLA_MISSING_12M``: children looked after (non-short-break period overlapping the
   window as above) with a missing episode of type "Missing" starting in the window /
   children looked after in the window (pct).
@@ -69,6 +70,7 @@ from pathlib import Path
 
 import numpy as np
 
+from orchestration.synthetic import truth_adoption_leavers, truth_cla_outcomes, truth_cp_cin
 from orchestration.synthetic.codes import EET_ACTIVITIES
 from orchestration.synthetic.dates import (
     DayCalendar,
@@ -187,6 +189,9 @@ class TruthAccumulator:
         self._child_protection(state)
         self._children_in_need(state)
         self._care_leavers(state)
+        truth_adoption_leavers.add_adoption_leavers(self, state)
+        truth_cp_cin.add_cp_cin_counts(self, state)
+        truth_cla_outcomes.add_chunk(self, state)
         for involvement in state.involvements:
             for position in self._open_months(involvement.start, involvement.end):
                 self.worker_open[involvement.worker, position] += 1
@@ -233,7 +238,7 @@ class TruthAccumulator:
             for review in period.reviews
             if review.date is not None and not review.cancelled
         )
-        all_placements = [p for other in periods if not other.short_break for p in other.placements]
+        all_placements = truth_cla_outcomes.stability_placements(periods)
         for position in self._open_months(period.start, period.end):
             on = self.month_ends[position]
             status = next(
@@ -409,7 +414,12 @@ class TruthAccumulator:
             for position, on in enumerate(self.month_ends):
                 for breakdown in breakdowns:
                     rows.append(self._row(code, breakdown, position, on, population, mid_days))
-        return rows
+        return (
+            rows
+            + truth_adoption_leavers.adoption_leavers_rows(self)
+            + truth_cp_cin.cp_cin_rows(self)
+            + truth_cla_outcomes.rows(self)
+        )
 
     def _row(
         self,

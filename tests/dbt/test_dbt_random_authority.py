@@ -13,6 +13,15 @@ from dbt_fixture_definitions import expected_scorecard
 from dbt_fixture_random_authority import AS_OF, HISTORY_START, POPULATION, RandomAuthority
 from dbt_fixture_warehouse import RawWarehouse
 
+# The foundation indicators these hand-worked definitions cover; other areas have their own tests.
+FOUNDATION_CODES = (
+    "CLA_COUNT",
+    "CLA_RATE_10K",
+    "CLA_STARTS_12M",
+    "CLA_CEASES_12M",
+    "CLA_VISITS_IN_TIME",
+)
+
 
 def test_random_clean_migration_equals_the_definitions(
     random_authority: tuple[RandomAuthority, RawWarehouse],
@@ -23,7 +32,8 @@ def test_random_clean_migration_equals_the_definitions(
         tuple(row[:4]): row[4:]
         for row in warehouse.query(
             "select indicator_code, period_end, breakdown, breakdown_value, numerator, "
-            "denominator, value, data_quality_flag from marts.fct_scorecard_monthly"
+            "denominator, value, data_quality_flag from marts.fct_scorecard_monthly "
+            f"where indicator_code in {FOUNDATION_CODES}"
         )
     }
     assert set(actual) == set(expected)

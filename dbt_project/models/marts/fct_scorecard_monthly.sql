@@ -5,14 +5,19 @@
     Add a model here to add its indicators to the scorecard. #}
 {% set indicator_row_models = [
     'int_scorecard_rows__cla_foundation',
+    'int_scorecard_rows__adoption',
+    'int_scorecard_rows__care_leavers',
+    'int_scorecard_rows__cla_outcomes',
+    'int_scorecard_rows__cp',
+    'int_scorecard_rows__cin',
+    'int_scorecard_rows__workforce',
 ] %}
 
 with catalogue as (
     select
         indicator_code,
         unit,
-        polarity,
-        england_value_2025
+        polarity
     from {{ ref('dim_indicator') }}
 ),
 
@@ -30,6 +35,25 @@ indicator_rows as (
         from {{ ref(model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor -%}
+),
+
+-- targets, RAG and benchmarks describe the headline figure, so only 'all'/'all' rows get them
+targets as (
+    select
+        indicator_code,
+        target,
+        tolerance
+    from {{ ref('int_indicator_targets') }}
+),
+
+benchmarks as (
+    select
+        indicator_code,
+        benchmark_year,
+        england_value,
+        sn_value,
+        sn_neighbour_count
+    from {{ ref('int_indicator_benchmarks') }}
 )
 
 select
@@ -38,21 +62,48 @@ select
     cast(indicator_rows.breakdown as varchar) as breakdown,
     cast(indicator_rows.breakdown_value as varchar) as breakdown_value,
     cast(indicator_rows.numerator as bigint) as numerator,
-    cast(indicator_rows.denominator as bigint) as denominator,
+    cast(indicator_rows.denominator as double precision) as denominator,
     cast(indicator_rows.value as double precision) as value,
     cast(catalogue.unit as varchar) as unit,
     cast(catalogue.polarity as varchar) as polarity,
-    -- targets and RAG ratings come with the targets seed (a later issue)
-    cast(null as double precision) as target,
-    cast(null as varchar) as rag,
-    cast(catalogue.england_value_2025 as double precision) as england_value,
-    cast(null as double precision) as sn_value,
+    cast(targets.target as double precision) as target,
+    -- RAG rule (docs/decisions/0004-rag-rule.md): high is good: green at or above the
+    -- target, amber down to target - tolerance, else red; low is good: mirrored.
+    cast(
+        case
+            when indicator_rows.value is null or targets.target is null then null
+            when catalogue.polarity = 'high' and indicator_rows.value >= targets.target then 'green'
+            when
+                catalogue.polarity = 'high'
+                and indicator_rows.value >= targets.target - targets.tolerance
+                then 'amber'
+            when catalogue.polarity = 'high' then 'red'
+            when catalogue.polarity = 'low' and indicator_rows.value <= targets.target then 'green'
+            when
+                catalogue.polarity = 'low'
+                and indicator_rows.value <= targets.target + targets.tolerance
+                then 'amber'
+            when catalogue.polarity = 'low' then 'red'
+        end as varchar
+    ) as rag,
+    cast(benchmarks.england_value as double precision) as england_value,
+    cast(benchmarks.sn_value as double precision) as sn_value,
     coalesce(
         indicator_rows.numerator between 1 and 4
         or indicator_rows.denominator between 1 and 4,
         false
     ) as is_suppressed,
-    cast(indicator_rows.data_quality_flag as varchar) as data_quality_flag
+    cast(indicator_rows.data_quality_flag as varchar) as data_quality_flag,
+    cast(benchmarks.benchmark_year as varchar) as benchmark_year,
+    cast(benchmarks.sn_neighbour_count as integer) as sn_neighbour_count
 from indicator_rows
 inner join catalogue
     on indicator_rows.indicator_code = catalogue.indicator_code
+left join targets
+    on
+        indicator_rows.indicator_code = targets.indicator_code
+        and indicator_rows.breakdown = 'all'
+left join benchmarks
+    on
+        indicator_rows.indicator_code = benchmarks.indicator_code
+        and indicator_rows.breakdown = 'all'
