@@ -15,32 +15,38 @@ logger = logging.getLogger(__name__)
 
 _SUMMARY_SQL = """
 select
+    coalesce(d.area, '') as area,
     s.indicator_code,
     coalesce(d.indicator_name, s.indicator_code) as indicator_name,
-    s.numerator,
-    s.denominator,
     s.value,
     s.unit,
+    s.target,
+    s.rag,
     s.england_value,
+    s.sn_value,
+    s.benchmark_year,
     s.data_quality_flag
 from marts.fct_scorecard_monthly as s
 left join marts.dim_indicator as d on d.indicator_code = s.indicator_code
 where s.breakdown = 'all'
   and s.period_end = (select max(period_end) from marts.fct_scorecard_monthly)
-order by s.indicator_code
+order by area, s.indicator_code
 """
+
+_UNIT_SUFFIX = {"pct": "%", "rate_10k": "/10k", "days": "d"}
 
 
 def _format_number(value: float | None, unit: str | None = None) -> str:
     if value is None:
         return "-"
+    suffix = _UNIT_SUFFIX.get(unit or "", "")
     if unit == "count" or float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return f"{value:,.0f}{suffix}"
+    return f"{value:,.1f}{suffix}"
 
 
 def scorecard_summary(config: ScorecardConfig) -> str:
-    """The latest month's headline scorecard rows as a plain-text table."""
+    """The latest month's headline scorecard rows, grouped by area, as a plain-text table."""
     if not config.warehouse_path.exists():
         raise FileNotFoundError(f"no warehouse at {config.warehouse_path}: run the pipeline first")
     with duckdb.connect(str(config.warehouse_path), read_only=True) as connection:
@@ -52,24 +58,30 @@ def scorecard_summary(config: ScorecardConfig) -> str:
             "select count(*) from raw._load_manifest where status = 'quarantined'"
         ).fetchone()[0]
     header = (
-        f"{'indicator':<22} {'name':<58} {'num':>8} {'den':>9} {'value':>9} {'England':>8}  flag"
+        f"{'indicator':<24} {'name':<52} {'value':>9} {'target':>8} {'RAG':<6} "
+        f"{'England':>9} {'SN mean':>8} {'year':<8} flag"
     )
     lines = [
         f"Scorecard for {config.la_name or config.la_code} (LA {config.la_code}), "
         f"month ending {latest}",
-        header,
-        "-" * len(header),
     ]
-    for code, name, numerator, denominator, value, unit, england, flag in rows:
+    current_area = None
+    for area, code, name, value, unit, target, rag, england, sn_value, year, flag in rows:
+        if area != current_area:
+            lines += ["", f"[{area or 'other'}]", header, "-" * len(header)]
+            current_area = area
         lines.append(
-            f"{code:<22} {name[:58]:<58} {_format_number(numerator):>8} "
-            f"{_format_number(denominator):>9} {_format_number(value, unit):>9} "
-            f"{_format_number(england):>8}  {flag or ''}"
+            f"{code:<24} {name[:52]:<52} {_format_number(value, unit):>9} "
+            f"{_format_number(target, unit):>8} {(rag or '-'):<6} "
+            f"{_format_number(england, unit):>9} {_format_number(sn_value, unit):>8} "
+            f"{(year or '-'):<8} {flag or ''}"
         )
     lines += [
         "",
-        f"Warehouse:        {config.warehouse_path}",
-        f"Data Docs:        {config.data_docs_dir / 'index.html'}",
+        "RAG against the configured target and tolerance (docs/decisions/0004-rag-rule.md); "
+        "England and statistical-neighbour mean from DfE LAIT (OGL v3.0).",
+        f"Warehouse:         {config.warehouse_path}",
+        f"Data Docs:         {config.data_docs_dir / 'index.html'}",
         f"Quarantined files: {quarantined} (see {config.quarantine_dir})",
     ]
     return "\n".join(lines)
