@@ -6,12 +6,13 @@ from dagster import Definitions
 
 from orchestration.defs.ingest import ingest_assets, ingest_checks
 from orchestration.defs.jobs import scorecard_job
+from orchestration.defs.publish import publish_assets
 from orchestration.defs.quality import quality_checks
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.transform import dbt_resource, transform_assets
 
 defs = Definitions(
-    assets=[*ingest_assets, *transform_assets],
+    assets=[*ingest_assets, *transform_assets, *publish_assets],
     asset_checks=[*ingest_checks, *quality_checks],
     jobs=[scorecard_job],
     resources={

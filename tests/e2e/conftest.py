@@ -70,6 +70,8 @@ def clean_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineRun]
     generate(GeneratorSettings.from_config(config), config.landing_dir)
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.delenv("SCORECARD_DUCKDB_PATH", raising=False)
+        # A copy of the demo config is not the demo: it needs its own pseudonym secret.
+        monkeypatch.setenv("SCORECARD_PSEUDONYM_KEY", "e2e-test-pseudonym-key-not-secret")
         success = run_pipeline(config_path, monkeypatch)
     assert os.environ.get("SCORECARD_CONFIG") != str(config_path)
     yield PipelineRun(config=config, config_path=config_path, success=success)

@@ -1,0 +1,97 @@
+"""Published record-level outputs: the child-level compliance drill-down.
+
+``marts.fct_child_compliance`` is ``intermediate.int_child_compliance`` with the internal
+``child_key`` replaced by its keyed pseudonym (docs/decisions/0005-pseudonymisation.md):
+DuckDB has no HMAC, so the pseudonyms are computed here in Python. The table is written
+as a new table and swapped in inside one transaction, so readers see the old rows or the
+new ones, never a half-written table.
+"""
+
+from __future__ import annotations
+
+from contextlib import closing
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pandas as pd
+
+from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.lib.pseudonymise import pseudonym_key, pseudonymise_all
+
+SOURCE_TABLE = "intermediate.int_child_compliance"
+TARGET_SCHEMA = "marts"
+TARGET_TABLE = "fct_child_compliance"
+STAGING_TABLE = f"{TARGET_TABLE}__publishing"
+PUBLISHED_COLUMNS = (
+    "person_key",
+    "indicator_code",
+    "period_end",
+    "due_date",
+    "last_event_date",
+    "is_compliant",
+    "days_overdue",
+    "team",
+    "worker",
+)
+
+
+def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
+    """Replace ``marts.fct_child_compliance`` from the intermediate model; return its row count.
+
+    Every step runs in one transaction: if anything fails, the previous table stays.
+    """
+    with closing(duckdb.connect(str(warehouse_path))) as connection:
+        child_keys = [
+            row[0]
+            for row in connection.execute(
+                f"select distinct child_key from {SOURCE_TABLE} where child_key is not null"
+            ).fetchall()
+        ]
+        pseudonyms = pd.DataFrame(
+            {"child_key": child_keys, "person_key": pseudonymise_all(child_keys, key)},
+            dtype="string",
+        )
+        connection.register("child_pseudonyms", pseudonyms)
+        select_list = ", ".join(
+            "cast(pseudonyms.person_key as varchar) as person_key"
+            if column == "person_key"
+            else f"compliance.{column}"
+            for column in PUBLISHED_COLUMNS
+        )
+        connection.execute("begin transaction")
+        try:
+            connection.execute(f"create schema if not exists {TARGET_SCHEMA}")
+            connection.execute(f"drop table if exists {TARGET_SCHEMA}.{STAGING_TABLE}")
+            connection.execute(
+                f"create table {TARGET_SCHEMA}.{STAGING_TABLE} as "
+                f"select {select_list} from {SOURCE_TABLE} as compliance "
+                "inner join child_pseudonyms as pseudonyms "
+                "on compliance.child_key = pseudonyms.child_key "
+                "order by compliance.indicator_code, compliance.period_end, person_key"
+            )
+            connection.execute(f"drop table if exists {TARGET_SCHEMA}.{TARGET_TABLE}")
+            connection.execute(
+                f"alter table {TARGET_SCHEMA}.{STAGING_TABLE} rename to {TARGET_TABLE}"
+            )
+            connection.execute("commit")
+        except Exception:
+            connection.execute("rollback")
+            raise
+        finally:
+            connection.unregister("child_pseudonyms")
+        row = connection.execute(f"select count(*) from {TARGET_SCHEMA}.{TARGET_TABLE}").fetchone()
+    return int(row[0]) if row else 0
+
+
+@dg.asset(
+    key=dg.AssetKey([TARGET_SCHEMA, TARGET_TABLE]),
+    group_name="marts",
+    deps=[dg.AssetKey(["intermediate", "int_child_compliance"])],
+    pool="duckdb_warehouse",
+)
+def fct_child_compliance(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
+    """Who is overdue: one row per child, timeliness indicator and month, pseudonymised."""
+    config = scorecard_config.load()
+    row_count = publish_child_compliance(config.warehouse_path, pseudonym_key(config))
+    return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(row_count)})
