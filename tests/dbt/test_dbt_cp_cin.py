@@ -59,8 +59,8 @@ def flags(warehouse: RawWarehouse, sql: str, parameters: list) -> dict:
 def test_every_code_every_month(warehouse: RawWarehouse) -> None:
     codes = warehouse.query(
         "select indicator_code, count(*) from marts.fct_scorecard_monthly "
-        "where indicator_code like 'CP%' or indicator_code like 'CIN%' "
-        "or indicator_code like 'WF%' group by indicator_code"
+        "where (indicator_code like 'CP%' or indicator_code like 'CIN%' "
+        "or indicator_code like 'WF%') and breakdown = 'all' group by indicator_code"
     )
     assert dict(codes) == dict.fromkeys(
         ("CP_COUNT", "CP_RATE_10K", "CP_REPEAT_EVER", "CP_REPEAT_2Y", "CP_2Y_PLUS_OPEN",

@@ -84,7 +84,8 @@ def _mart(run: PipelineRun, codes: tuple[str, ...]) -> pd.DataFrame:
     with duckdb.connect(str(run.config.warehouse_path), read_only=True) as connection:
         mart = connection.execute(
             "select indicator_code, period_end, breakdown, breakdown_value, "
-            "numerator, denominator, value from marts.fct_scorecard_monthly"
+            "numerator, denominator, value from marts.fct_scorecard_monthly "
+            "where breakdown in ('all', 'reason_group')"
         ).df()
     mart["period_end"] = pd.to_datetime(mart["period_end"])
     return mart[mart["indicator_code"].isin(codes)]
@@ -162,3 +163,31 @@ def test_months_run_from_history_start_to_as_of(clean_run: PipelineRun) -> None:
 
 def test_data_docs_are_written(clean_run: PipelineRun) -> None:
     assert (clean_run.config.data_docs_dir / "index.html").is_file()
+
+
+def test_child_compliance_drill_down_is_published_pseudonymised(clean_run: PipelineRun) -> None:
+    """marts.fct_child_compliance: its overdue children are the scorecard's, and no raw ids."""
+    with duckdb.connect(str(clean_run.config.warehouse_path), read_only=True) as connection:
+        drill = connection.execute("select * from marts.fct_child_compliance").df()
+        person_ids = {
+            str(person_id)
+            for (person_id,) in connection.execute(
+                "select distinct pers_person_id from raw.ssd_person "
+                "where pers_person_id is not null"
+            ).fetchall()
+        }
+    assert "child_key" not in drill.columns
+    visits = drill[drill["indicator_code"] == "CLA_VISITS_IN_TIME"].copy()
+    visits["period_end"] = pd.to_datetime(visits["period_end"])
+    mart = _mart(clean_run, ("CLA_VISITS_IN_TIME",))
+    latest = mart["period_end"].max()
+    assert visits["period_end"].max() == latest
+    in_month = visits[visits["period_end"] == latest]
+    assert len(in_month) > 0
+    headline = mart[(mart["breakdown"] == "all") & (mart["period_end"] == latest)]
+    assert len(headline) == 1
+    expected_overdue = int(headline["denominator"].iloc[0] - headline["numerator"].iloc[0])
+    assert int((~in_month["is_compliant"].astype(bool)).sum()) == expected_overdue
+    text_columns = ["person_key", "indicator_code", "team", "worker"]
+    published_text = {str(value) for column in text_columns for value in drill[column].dropna()}
+    assert not published_text & person_ids

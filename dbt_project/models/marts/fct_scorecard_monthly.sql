@@ -11,6 +11,7 @@
     'int_scorecard_rows__cp',
     'int_scorecard_rows__cin',
     'int_scorecard_rows__workforce',
+    'int_scorecard_rows__breakdowns',
 ] %}
 
 with catalogue as (
