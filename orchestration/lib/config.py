@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +73,7 @@ class ScorecardConfig:
     synthetic: SyntheticSettings | None = None
     source_path: Path | None = None
     targets: dict[str, IndicatorTarget] = field(default_factory=dict)
+    boundary_postcodes: tuple[str, ...] = ()
 
     @property
     def quarantine_dir(self) -> Path:
@@ -198,6 +200,34 @@ def _parse_targets(raw: object, where: str) -> dict[str, IndicatorTarget]:
     return targets
 
 
+# A postcode district ("LU5", "SW1A") or sector ("LU5 4"): how an LA lists its area.
+_BOUNDARY_PREFIX = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?( [0-9])?")
+
+
+def _parse_boundary_postcodes(raw: object, where: str) -> tuple[str, ...]:
+    """``boundary_postcodes:`` lists the postcode districts and sectors inside the LA.
+
+    Entries are normalised to upper case with one space before a sector's digit
+    ("lu5  4" -> "LU5 4"); anything else (a full postcode, a typo) is refused.
+    """
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError(
+            f"{where}: 'boundary_postcodes' must be a list of postcode districts or sectors"
+        )
+    prefixes = []
+    for index, entry in enumerate(raw):
+        text = " ".join(str(entry).upper().split())
+        if not _BOUNDARY_PREFIX.fullmatch(text):
+            raise ConfigError(
+                f"{where}: boundary_postcodes[{index}] = {entry!r} is not a postcode district "
+                "(e.g. LU5) or sector (e.g. LU5 4)"
+            )
+        prefixes.append(text)
+    return tuple(sorted(set(prefixes)))
+
+
 def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> ScorecardConfig:
     """Build a config from an already-parsed YAML mapping (paths relative to base_dir)."""
     where = str(source_path or "config")
@@ -216,6 +246,7 @@ def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> 
         synthetic=_parse_synthetic(raw.get("synthetic"), where),
         source_path=source_path,
         targets=_parse_targets(raw.get("targets"), where),
+        boundary_postcodes=_parse_boundary_postcodes(raw.get("boundary_postcodes"), where),
     )
 
 

@@ -431,6 +431,18 @@ def write_indicator_targets(con: duckdb.DuckDBPyConnection, config: ScorecardCon
     return len(rows)
 
 
+def write_boundary_postcodes(con: duckdb.DuckDBPyConnection, config: ScorecardConfig) -> int:
+    """Replace ``raw.la_boundary_postcodes`` with the config's ``boundary_postcodes:``.
+
+    The postcode districts and sectors inside the LA boundary decide whether a placement
+    is "outside the LA" (CLA_OUT_OF_AREA_20MI). The table always exists so that dbt
+    compiles; empty, the indicator is not computed.
+    """
+    rows = [(prefix,) for prefix in config.boundary_postcodes]
+    _replace_table(con, "la_boundary_postcodes", (("postcode_prefix", "VARCHAR"),), rows)
+    return len(rows)
+
+
 class PopulationFileError(ValueError):
     """The population file is missing, lacks a column, or holds a value of the wrong type."""
 

@@ -8,6 +8,11 @@ whose legal status open on D is not V3/V4. Ages are completed years.
 
 - ``CLA_CONNECTED_CARERS``: children in CLA_COUNT on D whose placement open on D is U1, U2
   or U3. value = numerator.
+- ``CLA_OUT_OF_AREA_20MI``: children in CLA_COUNT on D whose placement open on D has a
+  postcode outside the authority (district not one of ``names.HOME_DISTRICTS``) and a
+  distance from home of more than 20 miles / CLA_COUNT (pct). The pipeline decides
+  "outside" from the config's ``boundary_postcodes``, which the demo sets to the same
+  districts.
 - 12-month cohort (health, dental, SDQ): children in CLA_COUNT on D whose period started
   365+ days before D (D - start >= 365).
 - ``CLA_HEALTH_ASSESSMENT``: of the 12-month cohort, those with health assessments (IHA or
@@ -48,24 +53,26 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from orchestration.synthetic.dates import age_on, day, iso_text, to_date
+from orchestration.synthetic.names import HOME_DISTRICTS
 
 if TYPE_CHECKING:
-    from orchestration.synthetic.model import ChunkState, Period
+    from orchestration.synthetic.model import ChunkState, Period, Placement
     from orchestration.synthetic.truth import TruthAccumulator
 
 HEADLINE = ("all", "all")
 COUNT_CODES = ("CLA_CONNECTED_CARERS",)
 MEAN_CODES = ("CLA_SDQ_AVG",)
-PCT_CODES = ("CLA_STABILITY_LONG_TERM", "CLA_REVIEWS_IN_TIME", "CLA_IHA_20WD",
-             "CLA_HEALTH_ASSESSMENT", "CLA_DENTAL", "CLA_PEP", "CLA_SDQ_CONCERN",
-             "CLA_MISSING_RHI")  # fmt: skip
-OUTPUT_CODES = ("CLA_CONNECTED_CARERS", "CLA_STABILITY_LONG_TERM", "CLA_REVIEWS_IN_TIME",
-                "CLA_IHA_20WD", "CLA_HEALTH_ASSESSMENT", "CLA_DENTAL", "CLA_PEP",
-                "CLA_SDQ_AVG", "CLA_SDQ_CONCERN", "CLA_MISSING_RHI")  # fmt: skip
+PCT_CODES = ("CLA_OUT_OF_AREA_20MI", "CLA_STABILITY_LONG_TERM", "CLA_REVIEWS_IN_TIME",
+             "CLA_IHA_20WD", "CLA_HEALTH_ASSESSMENT", "CLA_DENTAL", "CLA_PEP",
+             "CLA_SDQ_CONCERN", "CLA_MISSING_RHI")  # fmt: skip
+OUTPUT_CODES = ("CLA_CONNECTED_CARERS", "CLA_OUT_OF_AREA_20MI", "CLA_STABILITY_LONG_TERM",
+                "CLA_REVIEWS_IN_TIME", "CLA_IHA_20WD", "CLA_HEALTH_ASSESSMENT", "CLA_DENTAL",
+                "CLA_PEP", "CLA_SDQ_AVG", "CLA_SDQ_CONCERN", "CLA_MISSING_RHI")  # fmt: skip
 CONNECTED_CARERS = frozenset({"U1", "U2", "U3"})
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
 SAME_CARER_ADOPTION = frozenset({"A3", "A5"})
 SHORT_BREAK_STATUSES = frozenset({"V3", "V4"})
+_HOME_DISTRICTS = frozenset(HOME_DISTRICTS)
 
 
 def _september_first(on: int) -> int:
@@ -164,6 +171,7 @@ def _snapshot(
         placement = placements[placement_index] if placement_index is not None else None
         if placement is not None and placement.placement_type in CONNECTED_CARERS:
             acc.numerators[("CLA_CONNECTED_CARERS", *HEADLINE)][position] += 1
+        _count(acc, "CLA_OUT_OF_AREA_20MI", position, _is_out_of_area_20mi(placement))
         # reviews
         reviews_so_far = held[: bisect_right(held, on)]
         reviews_so_far = [when for when in reviews_so_far if when >= period.start]
@@ -202,6 +210,13 @@ def _snapshot(
                 latest = scored[-1]
                 _count(acc, "CLA_SDQ_AVG", position, True, latest)
                 _count(acc, "CLA_SDQ_CONCERN", position, latest >= 17)
+
+
+def _is_out_of_area_20mi(placement: Placement | None) -> bool:
+    """Placed outside the authority's postcode districts and more than 20 miles from home."""
+    if placement is None or not placement.postcode or placement.distance is None:
+        return False
+    return placement.postcode.split()[0] not in _HOME_DISTRICTS and placement.distance > 20
 
 
 def _initial_health(acc: TruthAccumulator, period: Period, ihas: list[int]) -> None:

@@ -106,6 +106,28 @@ def _uasc(status_id: str, pid: str, start: str, end: str | None) -> dict:
 
 SUCCESSOR_IDS = {case: str(3001 + index) for index, case in enumerate(CASES)}
 
+# CLA_OUT_OF_AREA_20MI: the fixture's LA boundary and (case, placement index): (postcode as
+# delivered, distance in miles) on every copy of that placement (legacy and successor).
+BOUNDARY_POSTCODES = ("LU5", "SG5 1")
+PLACEMENT_LOCATIONS: dict[tuple[str, int], tuple[str, float | None]] = {
+    ("A", 0): ("SG5 1AA", 30.0),  # inside: sector SG5 1 is listed
+    ("B", 0): ("sg52aa", 30.0),  # outside (sector SG5 2), over 20 miles: counted
+    ("C", 0): ("B12 9QQ", None),  # outside, distance not known: not counted
+    ("P3IN", 1): ("MK40 2AB", 20.0),  # outside, exactly 20 miles: not over 20
+    ("P3IN", 2): ("MK40 2", 25.0),  # partial (sector) postcode outside, 25 miles: counted
+    ("LT", 0): ("lu5  4xx", 40.0),  # inside: district LU5, any case and spacing
+    ("LTADOPT", 0): ("NN1", 21.5),  # district only, outside: counted until 2022-06-01
+    ("LTMOVE", 0): ("XX", 50.0),  # placeholder: location unknown
+    ("LTMOVE", 1): ("ZZ99 3VZ", 50.0),  # no fixed abode code: location unknown
+}
+
+
+def _located(row: dict, case: str, index: int) -> dict:
+    postcode, distance = PLACEMENT_LOCATIONS.get((case, index), (None, None))
+    row["clap_cla_placement_postcode"] = postcode
+    row["clap_cla_placement_distance"] = None if distance is None else str(distance)
+    return row
+
 
 def _children() -> list[Child]:
     s = SUCCESSOR_IDS
@@ -201,7 +223,7 @@ def extract_rows() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
             successor["ssd_legal_status"].append(legal(f"L{sid}", sid, "C2", child.start))
             for n, (kind, start, end) in enumerate(child.placements):
                 successor["ssd_cla_placement"].append(
-                    placement(f"PL{sid}-{n}", sid, cla, kind, start, end)
+                    _located(placement(f"PL{sid}-{n}", sid, cla, kind, start, end), child.case, n)
                 )
             continue
         lid = child.legacy_id
@@ -227,13 +249,12 @@ def extract_rows() -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
             successor["ssd_cla_episodes"].append(episode(f"E{sid}", sid, cla, CUTOVER.isoformat()))
         for n, (kind, start, end) in enumerate(child.placements):
             if D(start) < CUTOVER:
-                legacy["ssd_cla_placement"].append(
-                    placement(
-                        f"PL{lid}-{n}", lid, legacy_cla, kind, start, _known(end, LEGACY_FINAL)
-                    )
+                legacy_row = placement(
+                    f"PL{lid}-{n}", lid, legacy_cla, kind, start, _known(end, LEGACY_FINAL)
                 )
+                legacy["ssd_cla_placement"].append(_located(legacy_row, child.case, n))
             successor["ssd_cla_placement"].append(
-                placement(f"PL{sid}-{n}", sid, cla, kind, start, end)
+                _located(placement(f"PL{sid}-{n}", sid, cla, kind, start, end), child.case, n)
             )
     # SEAM's reviews and its missing episode across the cutover
     seam_sid = SUCCESSOR_IDS["SEAM"]
@@ -255,6 +276,7 @@ def build_raw(warehouse: RawWarehouse) -> None:
         systems=[(LEGACY, HISTORY_START, LEGACY_FINAL), (SUCCESSOR, CUTOVER, None)],
         as_of_date=AS_OF,
         population={2020: 40_000, 2021: 40_000, 2022: 40_000},
+        boundary_postcodes=BOUNDARY_POSTCODES,
     )
     legacy, successor = extract_rows()
     for table, rows in legacy.items():

@@ -40,6 +40,7 @@ PIPELINE_TABLES = {
     "pipeline_settings": "la_code VARCHAR, la_name VARCHAR, as_of_date DATE, history_start DATE",
     "la_population": "la_code VARCHAR, year INTEGER, mid_year_date DATE, population_0_17 INTEGER",
     "indicator_target_overrides": "indicator_code VARCHAR, target DOUBLE, tolerance DOUBLE",
+    "la_boundary_postcodes": "postcode_prefix VARCHAR",
     "_load_manifest": (
         "source_system VARCHAR, extract_date DATE, table_name VARCHAR, file_name VARCHAR, "
         "file_sha256 VARCHAR, encoding VARCHAR, row_count BIGINT, status VARCHAR, "
@@ -78,8 +79,9 @@ class RawWarehouse:
         as_of_date: dt.date,
         la_code: str = "999",
         population: Mapping[int, int] | None = None,
+        boundary_postcodes: Iterable[str] = (),
     ) -> None:
-        """Write source_systems, pipeline_settings and la_population from a config."""
+        """Write source_systems, pipeline_settings, la_population and the LA boundary."""
         systems = list(systems)
         with duckdb.connect(str(self.path)) as connection:
             for order, (name, live_from, live_to) in enumerate(systems, start=1):
@@ -96,6 +98,8 @@ class RawWarehouse:
                     "insert into raw.la_population values (?, ?, ?, ?)",
                     [la_code, year, dt.date(year, 6, 30), count],
                 )
+            for prefix in boundary_postcodes:
+                connection.execute("insert into raw.la_boundary_postcodes values (?)", [prefix])
 
     def deliver(
         self,

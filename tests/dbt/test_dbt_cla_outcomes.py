@@ -30,6 +30,13 @@ EXPECTED = {
     ("CLA_STABILITY_3PLUS", "2022-03-31"): (1, ALL, 100 / ALL),
     ("CLA_STABILITY_3PLUS", "2022-07-31"): (1, ALL, 100 / ALL),
     ("CLA_STABILITY_3PLUS", "2022-08-31"): (0, ALL, 0.0),
+    # out of area (dbt_fixture_cla_outcomes.PLACEMENT_LOCATIONS): B and LTADOPT; P3IN's
+    # third placement (25 miles, partial postcode) from 2022-01-10; LTADOPT's A5 from
+    # 2022-06-01 has no postcode. A and LT are inside, C has no distance, P3IN's second
+    # placement is exactly 20 miles, LTMOVE's postcodes are placeholders.
+    ("CLA_OUT_OF_AREA_20MI", "2021-12-31"): (2, ALL, 200 / ALL),
+    ("CLA_OUT_OF_AREA_20MI", "2022-03-31"): (3, ALL, 300 / ALL),
+    ("CLA_OUT_OF_AREA_20MI", "2022-06-30"): (2, ALL, 200 / ALL),
     # 12-month cohort on 2021-10-31: SEAM (from 2020-10-01: the split at go-live does not
     # reset the clock), LT, LTADOPT, LTMOVE
     ("CLA_HEALTH_ASSESSMENT", "2021-10-31"): (0, 4, 0.0),
@@ -123,5 +130,29 @@ def test_every_month_has_every_code(warehouse: RawWarehouse) -> None:
     counts = warehouse.query(
         f"select indicator_code, count(*) from {ROWS_MODEL} group by indicator_code"
     )
-    assert len(counts) == 14
+    assert len(counts) == 15
     assert {count for _, count in counts} == {36}  # April 2020 to March 2023
+
+
+def test_placement_location_from_postcode_district_or_sector(warehouse: RawWarehouse) -> None:
+    """Inside when the district or sector is in boundary_postcodes; placeholders unknown."""
+    rows = dict(
+        (key, (location, out_of_area))
+        for key, location, out_of_area in warehouse.query(
+            "select child_key, current_placement_location, is_out_of_area_20mi "
+            "from intermediate.int_cla_outcomes_snapshot_monthly "
+            "where period_end = date '2022-03-31'"
+        )
+    )
+
+    def located(case: str) -> tuple[str, bool]:
+        return rows[f"liquid_logic:{SUCCESSOR_IDS[case]}"]
+
+    assert located("A") == ("inside_la", False)  # sector SG5 1 listed
+    assert located("B") == ("outside_la", True)  # sector SG5 2, district SG5 not listed
+    assert located("C") == ("outside_la", False)  # distance not known
+    assert located("P3IN") == ("outside_la", True)  # partial postcode MK40 2, 25 miles
+    assert located("LT") == ("inside_la", False)  # "lu5  4xx": district LU5
+    assert located("LTADOPT") == ("outside_la", True)  # district-only NN1, 21.5 miles
+    assert located("LTMOVE") == ("unknown", False)  # placeholder XX
+    assert located("D") == ("unknown", False)  # no postcode delivered

@@ -67,3 +67,18 @@ def test_random_authority_is_not_trivial(
         "select count(*) from intermediate.int_cla_episodes_unified where is_seam_continuation"
     )
     assert seams > 20
+
+
+def test_out_of_area_is_flagged_not_computed_without_a_boundary(
+    random_authority: tuple[RandomAuthority, RawWarehouse],
+) -> None:
+    """No boundary_postcodes: NULL numerator and value every month, never a silent 0%."""
+    _, warehouse = random_authority
+    rows = warehouse.query(
+        "select numerator, value, data_quality_flag, rag, count(*) "
+        "from marts.fct_scorecard_monthly "
+        "where indicator_code = 'CLA_OUT_OF_AREA_20MI' and breakdown = 'all' "
+        "group by all"
+    )
+    ((months,),) = warehouse.query("select count(distinct period_end) from intermediate.int_months")
+    assert rows == [(None, None, "boundary_not_configured", None, months)]

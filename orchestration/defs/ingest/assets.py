@@ -26,6 +26,7 @@ from orchestration.lib.raw_ingest import (
 from orchestration.lib.warehouse import (
     pipeline_settings,
     warehouse_connection,
+    write_boundary_postcodes,
     write_indicator_targets,
 )
 
@@ -143,16 +144,33 @@ def raw_source_systems(scorecard_config: ScorecardConfigResource) -> dg.Material
     group_name=RAW_GROUP,
     pool=WAREHOUSE_POOL,
     kinds=_KINDS,
-    description="One row: the LA, the as-of date and the history start of this run.",
+    description=(
+        "One row: the LA, the as-of date and the history start of this run; with the "
+        "config's target overrides and the postcode districts inside the LA boundary."
+    ),
 )
-def raw_pipeline_settings(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
+def raw_pipeline_settings(
+    context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
+) -> dg.MaterializeResult:
     config = scorecard_config.load()
     ingest_pipeline_settings(config)
-    # The config's targets: overrides travel with the run settings (raw.indicator_target_overrides).
+    # The config's targets: overrides and LA boundary travel with the run settings
+    # (raw.indicator_target_overrides, raw.la_boundary_postcodes).
     with warehouse_connection(config.warehouse_path) as connection:
         target_overrides = write_indicator_targets(connection, config)
+        boundary_postcodes = write_boundary_postcodes(connection, config)
+    if not boundary_postcodes:
+        context.log.warning(
+            "boundary_postcodes is not configured: CLA_OUT_OF_AREA_20MI cannot be computed"
+        )
     metadata = {name: str(value) for name, value in pipeline_settings(config).items()}
-    return dg.MaterializeResult(metadata={**metadata, "target_overrides": target_overrides})
+    return dg.MaterializeResult(
+        metadata={
+            **metadata,
+            "target_overrides": target_overrides,
+            "boundary_postcodes": boundary_postcodes,
+        }
+    )
 
 
 @dg.asset(

@@ -18,9 +18,16 @@ snapshot_counts as (
         count(
             distinct case when current_placement_type in ('U1', 'U2', 'U3') then child_key end
         ) as children_with_connected_carers,
-        count(distinct case when placements_in_window >= 3 then child_key end) as children_with_3plus_placements
+        count(distinct case when placements_in_window >= 3 then child_key end) as children_with_3plus_placements,
+        count(distinct case when is_out_of_area_20mi then child_key end) as children_out_of_area_20mi
     from {{ ref('int_cla_outcomes_snapshot_monthly') }}
     group by period_end
+),
+
+-- CLA_OUT_OF_AREA_20MI needs the LA boundary: without boundary_postcodes it is not computed
+boundary as (
+    select count(*) > 0 as is_configured
+    from {{ ref('stg_pipeline__la_boundary_postcodes') }}
 ),
 
 missing_counts as (
@@ -99,6 +106,10 @@ monthly_counts as (
         coalesce(snapshot_counts.children_placed_with_parents, 0) as children_placed_with_parents,
         coalesce(snapshot_counts.children_with_connected_carers, 0) as children_with_connected_carers,
         coalesce(snapshot_counts.children_with_3plus_placements, 0) as children_with_3plus_placements,
+        case
+            when boundary.is_configured then coalesce(snapshot_counts.children_out_of_area_20mi, 0)
+        end as children_out_of_area_20mi,
+        boundary.is_configured as is_boundary_configured,
         coalesce(missing_counts.children_looked_after_in_window, 0) as children_looked_after_in_window,
         coalesce(missing_counts.children_missing, 0) as children_missing,
         coalesce(health_counts.children_looked_after_12m, 0) as children_looked_after_12m,
@@ -118,6 +129,7 @@ monthly_counts as (
         coalesce(return_interview_counts.missing_episodes_ended, 0) as missing_episodes_ended,
         coalesce(return_interview_counts.missing_episodes_rhi_offered, 0) as missing_episodes_rhi_offered
     from months
+    cross join boundary
     left join snapshot_counts
         on months.period_end = snapshot_counts.period_end
     left join missing_counts
@@ -174,6 +186,15 @@ indicator_counts as (
         children_with_3plus_placements as numerator,
         children_looked_after as denominator,
         case when is_partial_window then 'partial_window' end as data_quality_flag
+    from monthly_counts
+    union all
+    select
+        'CLA_OUT_OF_AREA_20MI' as indicator_code,
+        'pct' as value_kind,
+        period_end,
+        children_out_of_area_20mi as numerator,
+        children_looked_after as denominator,
+        case when not is_boundary_configured then 'boundary_not_configured' end as data_quality_flag
     from monthly_counts
     union all
     select
