@@ -1,7 +1,10 @@
--- grain: one row per child and month in which the child is in the CLA_COUNT, CP_COUNT or
--- CIN_COUNT cohort on period_end, with the child's group for every breakdown
+-- grain: one row per child and month in which the child is in the cohort of a broken-down
+-- indicator on period_end (macro breakdown_indicators()): CLA_COUNT (which holds every
+-- looked-after percentage's cohort), CP_COUNT (every CP plan's child), CIN_COUNT, or the
+-- CIN_VISITS_20WD cohort (a CIN plan open; its child may have no CIN episode open), with
+-- the child's group for every breakdown
 -- Each child falls in exactly one value of each breakdown (an 'unknown' value catches
--- missing or unmapped data), so breakdown groups add up to the headline counts.
+-- missing or unmapped data), so breakdown groups add up to the headlines.
 -- Age in completed years on period_end is computed from year, month and day parts
 -- (a birthday on period_end counts), which is portable and avoids datediff('year')
 -- counting calendar-year boundaries.
@@ -27,6 +30,13 @@ cin_cohort as (
     from {{ ref('int_cin_monthly_snapshot') }}
 ),
 
+cin_plan_cohort as (
+    select
+        child_key,
+        period_end
+    from {{ ref('int_cin_plan_visits_monthly') }}
+),
+
 cohort_children as (
     select
         child_key,
@@ -42,6 +52,11 @@ cohort_children as (
         child_key,
         period_end
     from cin_cohort
+    union
+    select
+        child_key,
+        period_end
+    from cin_plan_cohort
 ),
 
 children as (
@@ -176,6 +191,7 @@ select
     cla_cohort.child_key is not null as is_in_cla_count,
     cp_cohort.child_key is not null as is_in_cp_count,
     cin_cohort.child_key is not null as is_in_cin_count,
+    cin_plan_cohort.child_key is not null as is_in_cin_plan_cohort,
     child_ages.age_in_years,
     case
         when child_ages.age_in_years is null then 'unknown'
@@ -208,6 +224,10 @@ left join cin_cohort
     on
         cohort_children.child_key = cin_cohort.child_key
         and cohort_children.period_end = cin_cohort.period_end
+left join cin_plan_cohort
+    on
+        cohort_children.child_key = cin_plan_cohort.child_key
+        and cohort_children.period_end = cin_plan_cohort.period_end
 left join children
     on cohort_children.child_key = children.child_key
 left join child_ages
