@@ -1,7 +1,9 @@
 """Fixture warehouses, each built once per session with one ``dbt build``.
 
 ``built_warehouse`` holds the hand-worked children; ``random_authority`` a seeded random
-authority with a clean migration (a second build, a few seconds).
+authority with a clean migration (a second build, a few seconds); ``cp_cin_build`` the
+child protection and children in need children (``dbt_fixture_cp_cin``), shared by their
+tests and the drill-down's.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import pytest
 if importlib.util.find_spec("orchestration") is None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import subprocess
+
+from dbt_fixture_cp_cin import build_raw as build_cp_cin_raw
 from dbt_fixture_random_authority import RandomAuthority
 from dbt_fixture_scenario import build_raw
 from dbt_fixture_warehouse import RawWarehouse, run_dbt
@@ -50,3 +55,15 @@ def random_authority(
     authority.build_raw(warehouse)
     _build(warehouse, work_dir)
     return authority, warehouse
+
+
+@pytest.fixture(scope="session")
+def cp_cin_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[RawWarehouse, Path, subprocess.CompletedProcess]:
+    """The CP/CIN fixture after one ``dbt build``: warehouse, work dir and the dbt result
+    (each test module decides which failed nodes it tolerates)."""
+    work_dir: Path = tmp_path_factory.mktemp("dbt_cp_cin")
+    warehouse = RawWarehouse(work_dir / "warehouse.duckdb")
+    build_cp_cin_raw(warehouse)
+    return warehouse, work_dir, run_dbt(warehouse.path, work_dir, "build")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from dbt_fixture_cp_cin import build_raw
-from dbt_fixture_warehouse import RawWarehouse, run_dbt
+from dbt_fixture_warehouse import RawWarehouse
 
 D = dt.date.fromisoformat
 
@@ -29,11 +29,10 @@ def failed_nodes(work_dir: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> RawWarehouse:
-    work_dir: Path = tmp_path_factory.mktemp("dbt_cp_cin")
-    built = RawWarehouse(work_dir / "warehouse.duckdb")
-    build_raw(built)
-    result = run_dbt(built.path, work_dir, "build")
+def warehouse(
+    cp_cin_build: tuple[RawWarehouse, Path, subprocess.CompletedProcess],
+) -> RawWarehouse:
+    built, work_dir, result = cp_cin_build  # built once per session (conftest.py)
     unexpected = failed_nodes(work_dir)
     if unexpected:
         log = f"{result.stdout[-8000:]}\n{result.stderr[-2000:]}"

@@ -23,13 +23,14 @@ def make_warehouse(path: Path, child_keys: tuple[str, ...] = RAW_IDS) -> None:
         connection.execute("drop table if exists intermediate.int_child_compliance")
         connection.execute(
             "create table intermediate.int_child_compliance (child_key varchar, "
-            "indicator_code varchar, period_end date, due_date date, last_event_date date, "
+            "indicator_code varchar, period_end date, event_date date, due_date date, "
+            "last_event_date date, "
             "is_compliant boolean, days_overdue integer, team varchar, worker varchar)"
         )
         for number, child_key in enumerate(child_keys):
             connection.execute(
                 "insert into intermediate.int_child_compliance values "
-                "(?, 'CLA_VISITS_IN_TIME', ?, ?, ?, ?, ?, 'Team A', 'W1')",
+                "(?, 'CLA_VISITS_IN_TIME', ?, null, ?, ?, ?, ?, 'Team A', 'W1')",
                 [
                     child_key,
                     dt.date(2022, 3, 31),
@@ -61,6 +62,7 @@ def test_output_has_pseudonyms_and_no_child_key(tmp_path: Path) -> None:
     assert rows[0][1:] == (
         "CLA_VISITS_IN_TIME",
         dt.date(2022, 3, 31),
+        None,
         dt.date(2022, 3, 28),
         dt.date(2022, 2, 14),
         False,

@@ -27,6 +27,7 @@ PUBLISHED_COLUMNS = (
     "person_key",
     "indicator_code",
     "period_end",
+    "event_date",
     "due_date",
     "last_event_date",
     "is_compliant",
@@ -68,7 +69,8 @@ def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
                 f"select {select_list} from {SOURCE_TABLE} as compliance "
                 "inner join child_pseudonyms as pseudonyms "
                 "on compliance.child_key = pseudonyms.child_key "
-                "order by compliance.indicator_code, compliance.period_end, person_key"
+                "order by compliance.indicator_code, compliance.period_end, person_key, "
+                "compliance.event_date"
             )
             connection.execute(f"drop table if exists {TARGET_SCHEMA}.{TARGET_TABLE}")
             connection.execute(
@@ -91,7 +93,8 @@ def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
     pool="duckdb_warehouse",
 )
 def fct_child_compliance(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
-    """Who is overdue: one row per child, timeliness indicator and month, pseudonymised."""
+    """Who is overdue: one row per child (or event), timeliness indicator and month,
+    pseudonymised."""
     config = scorecard_config.load()
     row_count = publish_child_compliance(config.warehouse_path, pseudonym_key(config))
     return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(row_count)})

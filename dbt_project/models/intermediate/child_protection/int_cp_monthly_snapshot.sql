@@ -96,7 +96,12 @@ reviews_by_month as (
         open_plans.cp_plan_key,
         open_plans.period_end,
         max(reviews.cp_review_date) as latest_review_date,
-        count(case when reviews.cp_review_date > reviews.review_due_date then 1 end) as late_review_count
+        count(case when reviews.cp_review_date > reviews.review_due_date then 1 end) as late_review_count,
+        -- due dates rise with each review, so the latest late review has the latest due date
+        max(case when reviews.cp_review_date > reviews.review_due_date then reviews.cp_review_date end)
+            as latest_late_review_date,
+        max(case when reviews.cp_review_date > reviews.review_due_date then reviews.review_due_date end)
+            as latest_late_review_due_date
     from open_plans
     inner join reviews_with_due_dates as reviews
         on
@@ -117,6 +122,8 @@ snapshot as (
         period_end_day.working_day_number - visit_day.working_day_number as working_days_since_seen,
         reviews_by_month.latest_review_date,
         coalesce(reviews_by_month.late_review_count, 0) as late_review_count,
+        reviews_by_month.latest_late_review_date,
+        reviews_by_month.latest_late_review_due_date,
         case
             when reviews_by_month.latest_review_date is null
                 then {{ shift_months('open_plans.plan_start_date', 3) }}
@@ -150,6 +157,8 @@ select
     working_days_since_seen,
     latest_review_date,
     late_review_count,
+    latest_late_review_date,
+    latest_late_review_due_date,
     next_review_due_date,
     -- CP_2Y_PLUS_OPEN
     days_open > 729 as is_open_2y_plus,

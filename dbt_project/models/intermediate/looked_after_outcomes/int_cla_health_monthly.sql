@@ -6,7 +6,9 @@
 -- health up to date = 2+ assessments when aged under 5 on period_end, else 1+
 -- (CLA_HEALTH_ASSESSMENT); dental = 1+ dental check (CLA_DENTAL); SDQ cohort = aged 5-16
 -- on period_end, latest SDQ with a score dated in the window (CLA_SDQ_AVG,
--- CLA_SDQ_CONCERN: score 17+).
+-- CLA_SDQ_CONCERN: score 17+). For the drill-down (int_child_compliance): the latest and
+-- second-latest health assessment and the latest dental check on or before period_end (in
+-- the window or not), ordered as the window counts them (each record counts).
 with cohort as (
     select
         monthly_snapshot.child_key,
@@ -28,8 +30,19 @@ checks_in_window as (
     select
         cohort.child_key,
         cohort.period_end,
-        count(distinct case when checks.is_health_assessment then checks.source_row end) as health_assessments,
-        count(distinct case when checks.is_dental_check then checks.source_row end) as dental_checks
+        -- a check is one source row of one system: row numbers repeat across systems' files
+        count(
+            distinct case
+                when checks.is_health_assessment
+                    then checks.source_system || ':' || cast(checks.source_row as varchar)
+            end
+        ) as health_assessments,
+        count(
+            distinct case
+                when checks.is_dental_check
+                    then checks.source_system || ':' || cast(checks.source_row as varchar)
+            end
+        ) as dental_checks
     from cohort
     inner join {{ ref('int_cla_health_checks_unified') }} as checks
         on
@@ -38,6 +51,44 @@ checks_in_window as (
             and cohort.window_start <= checks.health_check_date
             and cohort.period_end >= checks.health_check_date
     group by cohort.child_key, cohort.period_end
+),
+
+ordered_checks as (
+    select
+        cohort.child_key,
+        cohort.period_end,
+        checks.health_check_date,
+        checks.is_health_assessment,
+        checks.is_dental_check,
+        row_number() over (
+            partition by cohort.child_key, cohort.period_end, checks.is_health_assessment
+            order by checks.health_check_date desc, checks.source_system desc, checks.source_row desc
+        ) as health_assessment_recency,
+        row_number() over (
+            partition by cohort.child_key, cohort.period_end, checks.is_dental_check
+            order by checks.health_check_date desc, checks.source_system desc, checks.source_row desc
+        ) as dental_check_recency
+    from cohort
+    inner join {{ ref('int_cla_health_checks_unified') }} as checks
+        on
+            cohort.child_key = checks.child_key
+            and checks.is_done
+            and cohort.period_end >= checks.health_check_date
+    where checks.is_health_assessment or checks.is_dental_check
+),
+
+latest_checks as (
+    select
+        child_key,
+        period_end,
+        max(case when is_health_assessment and health_assessment_recency = 1 then health_check_date end)
+            as latest_health_assessment_date,
+        max(case when is_health_assessment and health_assessment_recency = 2 then health_check_date end)
+            as second_latest_health_assessment_date,
+        max(case when is_dental_check and dental_check_recency = 1 then health_check_date end)
+            as latest_dental_check_date
+    from ordered_checks
+    group by child_key, period_end
 ),
 
 scored_sdqs_in_window as (
@@ -67,6 +118,9 @@ select
     cohort.age_at_period_end,
     coalesce(checks_in_window.health_assessments, 0) as health_assessments_in_window,
     coalesce(checks_in_window.dental_checks, 0) as dental_checks_in_window,
+    latest_checks.latest_health_assessment_date,
+    latest_checks.second_latest_health_assessment_date,
+    latest_checks.latest_dental_check_date,
     coalesce(checks_in_window.health_assessments, 0)
     >= case when cohort.age_at_period_end < 5 then 2 else 1 end as is_health_assessment_up_to_date,
     coalesce(checks_in_window.dental_checks, 0) >= 1 as has_dental_check,
@@ -77,6 +131,10 @@ left join checks_in_window
     on
         cohort.child_key = checks_in_window.child_key
         and cohort.period_end = checks_in_window.period_end
+left join latest_checks
+    on
+        cohort.child_key = latest_checks.child_key
+        and cohort.period_end = latest_checks.period_end
 left join scored_sdqs_in_window
     on
         cohort.child_key = scored_sdqs_in_window.child_key

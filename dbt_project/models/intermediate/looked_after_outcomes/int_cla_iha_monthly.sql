@@ -8,7 +8,8 @@ select
     assessments.child_key,
     assessments.period_start_date,
     assessments.iha_due_date,
-    assessments.is_iha_in_time
+    assessments.is_iha_in_time,
+    assessments.first_iha_date
 from {{ ref('int_months') }} as months
 inner join {{ ref('int_cla_initial_health_assessments') }} as assessments
     on

@@ -3,6 +3,8 @@
 -- seed england_calendar); only periods still open on the due date (end NULL or end > due)
 -- are due. is_iha_in_time: an initial health assessment (IHA, not refused) dated in
 -- [period start, due date] (CLA_IHA_20WD counts these periods by the month of their start).
+-- first_iha_date: the earliest such IHA dated in the period (start <= date, before its end),
+-- in time or late, for the drill-down (int_child_compliance).
 with periods as (
     select
         period_of_care_id,
@@ -47,6 +49,21 @@ assessments_in_time as (
             and checks.is_done
             and due_dates.period_start_date <= checks.health_check_date
             and due_dates.iha_due_date >= checks.health_check_date
+),
+
+first_assessments as (
+    select
+        due_dates.period_of_care_id,
+        min(checks.health_check_date) as first_iha_date
+    from due_dates
+    inner join {{ ref('int_cla_health_checks_unified') }} as checks
+        on
+            due_dates.child_key = checks.child_key
+            and checks.health_check_type = 'IHA'
+            and checks.is_done
+            and due_dates.period_start_date <= checks.health_check_date
+            and (due_dates.period_end_date is null or due_dates.period_end_date > checks.health_check_date)
+    group by due_dates.period_of_care_id
 )
 
 select
@@ -55,8 +72,11 @@ select
     due_dates.period_start_date,
     due_dates.period_end_date,
     due_dates.iha_due_date,
-    assessments_in_time.period_of_care_id is not null as is_iha_in_time
+    assessments_in_time.period_of_care_id is not null as is_iha_in_time,
+    first_assessments.first_iha_date
 from due_dates
 left join assessments_in_time
     on due_dates.period_of_care_id = assessments_in_time.period_of_care_id
+left join first_assessments
+    on due_dates.period_of_care_id = first_assessments.period_of_care_id
 where due_dates.period_end_date is null or due_dates.period_end_date > due_dates.iha_due_date
