@@ -70,3 +70,68 @@ def stitch_intervals_across_cutover(rows_cte: str, continue_after_migrated_end: 
 
 def select_events_of_record(rows_cte: str, date_column: str) -> str:
     return f"events_of_record as (\n    select source_rows.*\n    from {rows_cte} as source_rows\n)"
+
+
+def postcode_district(column: str) -> str:
+    return f"upper({column})"
+
+
+def postcode_sector(column: str) -> str:
+    return f"upper({column})"
+
+
+def breakdown_dimensions() -> list[str]:
+    return ["age_band", "sex", "ethnicity_group", "uasc", "team", "placement_type_group"]
+
+
+def breakdown_indicators() -> list[dict]:
+    """Two entries of the real list's shape (a count and a percentage)."""
+    return [
+        {
+            "code": "CLA_COUNT",
+            "model": "int_cla_monthly_snapshot",
+            "cohort": "is_in_cla_count",
+            "numerator": "true",
+            "unit": "count",
+            "is_flow": False,
+            "dimensions": breakdown_dimensions(),
+        },
+        {
+            "code": "CP_VISITS_10WD",
+            "model": "int_cp_monthly_snapshot",
+            "cohort": "is_due_a_visit",
+            "numerator": "is_seen_within_10wd",
+            "unit": "pct",
+            "is_flow": False,
+            "dimensions": breakdown_dimensions()[:5],
+        },
+    ]
+
+
+def scorecard_indicator_value(kind: str, numerator: str, denominator: str) -> str:
+    if kind == "count":
+        return f"cast({numerator} as double precision)"
+    divisor = f"cast(nullif({denominator}, 0) as double precision)"
+    return f"cast({numerator} as double precision) / {divisor}"
+
+
+def scorecard_indicator_rows(
+    indicators: list[dict],
+    from_relation: str,
+    breakdown: str = "all",
+    breakdown_value: str = "'all'",
+) -> str:
+    """One select per indicator joined by union all, as the real macro emits."""
+    selects = []
+    for indicator in indicators:
+        denominator = indicator.get("denominator", "cast(null as bigint)")
+        value = scorecard_indicator_value(indicator["kind"], indicator["numerator"], denominator)
+        selects.append(
+            f"select\n    '{indicator['code']}' as indicator_code,\n    period_end,\n"
+            f"    '{breakdown}' as breakdown,\n    {breakdown_value} as breakdown_value,\n"
+            f"    {indicator['numerator']} as numerator,\n    {denominator} as denominator,\n"
+            f"    {value} as value,\n"
+            f"    {indicator.get('flag', 'cast(null as varchar)')} as data_quality_flag\n"
+            f"from {from_relation}"
+        )
+    return "\nunion all\n".join(selects)

@@ -25,64 +25,6 @@ adoption_day_totals as (
     group by period_end
 ),
 
-adoption_means as (
-    select
-        months.period_end,
-        months.is_partial_window_36m,
-        coalesce(adoption_day_totals.a1_total_days, 0) as a1_total_days,
-        coalesce(adoption_day_totals.a1_children, 0) as a1_children,
-        coalesce(adoption_day_totals.a2_total_days, 0) as a2_total_days,
-        coalesce(adoption_day_totals.a2_children, 0) as a2_children,
-        coalesce(adoption_day_totals.a10_total_days, 0) as a10_total_days,
-        coalesce(adoption_day_totals.a10_children, 0) as a10_children
-    from months
-    left join adoption_day_totals
-        on months.period_end = adoption_day_totals.period_end
-),
-
--- ADO_A1_DAYS: mean days from entering care (final period) to placed for adoption
-ado_a1_days as (
-    select
-        'ADO_A1_DAYS' as indicator_code,
-        period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        a1_total_days as numerator,
-        a1_children as denominator,
-        cast(a1_total_days as double precision) / cast(nullif(a1_children, 0) as double precision) as value,
-        case when is_partial_window_36m then 'partial_window' end as data_quality_flag
-    from adoption_means
-),
-
--- ADO_A2_DAYS: mean days from placement order to match (0 where matched first)
-ado_a2_days as (
-    select
-        'ADO_A2_DAYS' as indicator_code,
-        period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        a2_total_days as numerator,
-        a2_children as denominator,
-        cast(a2_total_days as double precision) / cast(nullif(a2_children, 0) as double precision) as value,
-        case when is_partial_window_36m then 'partial_window' end as data_quality_flag
-    from adoption_means
-),
-
--- ADO_A10_DAYS: as A1, the clock stopping when the child moved in with the foster
--- carers who adopted them
-ado_a10_days as (
-    select
-        'ADO_A10_DAYS' as indicator_code,
-        period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        a10_total_days as numerator,
-        a10_children as denominator,
-        cast(a10_total_days as double precision) / cast(nullif(a10_children, 0) as double precision) as value,
-        case when is_partial_window_36m then 'partial_window' end as data_quality_flag
-    from adoption_means
-),
-
 placed_children as (
     select
         months.period_end,
@@ -95,62 +37,40 @@ placed_children as (
     group by months.period_end
 ),
 
--- ADO_PLACED_12M: children placed for adoption in the 12 months ending period_end
-ado_placed_12m as (
+monthly_counts as (
     select
-        'ADO_PLACED_12M' as indicator_code,
         months.period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        coalesce(placed_children.children_placed, 0) as numerator,
-        cast(null as bigint) as denominator,
-        cast(coalesce(placed_children.children_placed, 0) as double precision) as value,
-        case when months.is_partial_window then 'partial_window' end as data_quality_flag
+        months.is_partial_window,
+        months.is_partial_window_36m,
+        coalesce(adoption_day_totals.a1_total_days, 0) as a1_total_days,
+        coalesce(adoption_day_totals.a1_children, 0) as a1_children,
+        coalesce(adoption_day_totals.a2_total_days, 0) as a2_total_days,
+        coalesce(adoption_day_totals.a2_children, 0) as a2_children,
+        coalesce(adoption_day_totals.a10_total_days, 0) as a10_total_days,
+        coalesce(adoption_day_totals.a10_children, 0) as a10_children,
+        coalesce(placed_children.children_placed, 0) as children_placed
     from months
+    left join adoption_day_totals
+        on months.period_end = adoption_day_totals.period_end
     left join placed_children
         on months.period_end = placed_children.period_end
 )
 
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from ado_a1_days
-union all
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from ado_a2_days
-union all
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from ado_a10_days
-union all
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from ado_placed_12m
+{#- ADO_A1_DAYS: mean days from entering care (final period) to placed for adoption;
+    ADO_A2_DAYS: mean days from placement order to match (0 where matched first);
+    ADO_A10_DAYS: as A1, the clock stopping when the child moved in with the foster
+    carers who adopted them; ADO_PLACED_12M: children placed for adoption in the 12
+    months ending period_end. Kinds: macros/scorecard_rows.sql -#}
+{%- set partial_window_36m = "case when is_partial_window_36m then 'partial_window' end" %}
+{%- set indicators = [
+    {'code': 'ADO_A1_DAYS', 'kind': 'mean', 'numerator': 'a1_total_days', 'denominator': 'a1_children',
+     'flag': partial_window_36m},
+    {'code': 'ADO_A2_DAYS', 'kind': 'mean', 'numerator': 'a2_total_days', 'denominator': 'a2_children',
+     'flag': partial_window_36m},
+    {'code': 'ADO_A10_DAYS', 'kind': 'mean', 'numerator': 'a10_total_days', 'denominator': 'a10_children',
+     'flag': partial_window_36m},
+    {'code': 'ADO_PLACED_12M', 'kind': 'count', 'numerator': 'children_placed',
+     'flag': "case when is_partial_window then 'partial_window' end"},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}

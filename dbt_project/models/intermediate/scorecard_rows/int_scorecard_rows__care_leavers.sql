@@ -42,63 +42,16 @@ monthly_counts as (
     from months
     left join care_leaver_counts
         on months.period_end = care_leaver_counts.period_end
-),
-
--- one (indicator, numerator, denominator) per month for each indicator
-indicator_counts as (
-    select
-        'CL_IN_TOUCH' as indicator_code,
-        period_end,
-        in_touch_19_21 as numerator,
-        cohort_19_21 as denominator
-    from monthly_counts
-    union all
-    select
-        'CL_SUITABLE_ACCOM' as indicator_code,
-        period_end,
-        suitable_19_21 as numerator,
-        cohort_19_21 as denominator
-    from monthly_counts
-    union all
-    select
-        'CL_EET' as indicator_code,
-        period_end,
-        eet_19_21 as numerator,
-        cohort_19_21 as denominator
-    from monthly_counts
-    union all
-    select
-        'CL_SUITABLE_ACCOM_17_18' as indicator_code,
-        period_end,
-        suitable_17_18 as numerator,
-        cohort_17_18 as denominator
-    from monthly_counts
-    union all
-    select
-        'CL_EET_17_18' as indicator_code,
-        period_end,
-        eet_17_18 as numerator,
-        cohort_17_18 as denominator
-    from monthly_counts
-    union all
-    select
-        'CL_PATHWAY_PLAN' as indicator_code,
-        period_end,
-        pathway_reviewed as numerator,
-        pathway_cohort as denominator
-    from monthly_counts
 )
 
-select
-    indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    numerator,
-    denominator,
-    case
-        when denominator > 0
-            then 100 * cast(numerator as double precision) / cast(denominator as double precision)
-    end as value,
-    cast(null as varchar) as data_quality_flag
-from indicator_counts
+{#- every indicator is a percentage of its cohort (macros/scorecard_rows.sql) -#}
+{%- set indicators = [
+    {'code': 'CL_IN_TOUCH', 'kind': 'pct', 'numerator': 'in_touch_19_21', 'denominator': 'cohort_19_21'},
+    {'code': 'CL_SUITABLE_ACCOM', 'kind': 'pct', 'numerator': 'suitable_19_21', 'denominator': 'cohort_19_21'},
+    {'code': 'CL_EET', 'kind': 'pct', 'numerator': 'eet_19_21', 'denominator': 'cohort_19_21'},
+    {'code': 'CL_SUITABLE_ACCOM_17_18', 'kind': 'pct', 'numerator': 'suitable_17_18', 'denominator': 'cohort_17_18'},
+    {'code': 'CL_EET_17_18', 'kind': 'pct', 'numerator': 'eet_17_18', 'denominator': 'cohort_17_18'},
+    {'code': 'CL_PATHWAY_PLAN', 'kind': 'pct', 'numerator': 'pathway_reviewed', 'denominator': 'pathway_cohort'},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}

@@ -73,6 +73,8 @@ monthly_counts as (
         months.period_end,
         months.is_partial_window,
         coalesce(children_in_need.children_in_need, 0) as children_in_need,
+        -- latest mid-year estimate of children aged 0-17 on or before period_end
+        population.population_0_17,
         coalesce(cin_plan_visits.children_due_a_visit, 0) as children_due_a_visit,
         coalesce(cin_plan_visits.children_seen_within_20wd, 0) as children_seen_within_20wd,
         coalesce(referrals.referrals_received, 0) as referrals_received,
@@ -83,6 +85,8 @@ monthly_counts as (
     from months
     left join children_in_need
         on months.period_end = children_in_need.period_end
+    left join {{ ref('int_population_monthly') }} as population
+        on months.period_end = population.period_end
     left join cin_plan_visits
         on months.period_end = cin_plan_visits.period_end
     left join referrals
@@ -91,100 +95,25 @@ monthly_counts as (
         on months.period_end = assessments.period_end
     left join s47_enquiries
         on months.period_end = s47_enquiries.period_end
-),
-
--- one row per indicator and month; counts have no denominator, percentages do
-indicator_counts as (
-    select
-        'CIN_COUNT' as indicator_code,
-        period_end,
-        children_in_need as numerator,
-        cast(null as bigint) as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CIN_VISITS_20WD' as indicator_code,
-        period_end,
-        children_seen_within_20wd as numerator,
-        children_due_a_visit as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CIN_REFERRALS_12M' as indicator_code,
-        period_end,
-        referrals_received as numerator,
-        cast(null as bigint) as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CIN_REREFERRAL_12M' as indicator_code,
-        period_end,
-        rereferrals as numerator,
-        referrals_received as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CIN_ASSESS_45WD' as indicator_code,
-        period_end,
-        assessments_within_45wd as numerator,
-        assessments_authorised as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CIN_S47_12M' as indicator_code,
-        period_end,
-        s47_enquiries_started as numerator,
-        cast(null as bigint) as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-),
-
--- CIN_RATE_10K: CIN_COUNT per 10,000 children aged 0-17 (latest mid-year estimate on or
--- before period_end)
-cin_rate_10k as (
-    select
-        'CIN_RATE_10K' as indicator_code,
-        monthly_counts.period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        monthly_counts.children_in_need as numerator,
-        population.population_0_17 as denominator,
-        cast(monthly_counts.children_in_need as double precision)
-        / cast(nullif(population.population_0_17, 0) as double precision)
-        * 10000 as value,
-        case when population.population_0_17 is null then 'population_unavailable' end as data_quality_flag
-    from monthly_counts
-    left join {{ ref('int_population_monthly') }} as population
-        on monthly_counts.period_end = population.period_end
 )
 
-select
-    indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    numerator,
-    denominator,
-    case
-        when denominator is null then cast(numerator as double precision)
-        when denominator > 0
-            then 100 * cast(numerator as double precision) / cast(denominator as double precision)
-    end as value,
-    case when is_flow then 'partial_window' end as data_quality_flag
-from indicator_counts
-union all
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from cin_rate_10k
+{#- CIN_RATE_10K: CIN_COUNT per 10,000 children aged 0-17; flows (referrals, assessments,
+    s47 enquiries in the 12 months to period_end) are flagged partial_window when the
+    window starts before history start. Kinds: macros/scorecard_rows.sql -#}
+{%- set partial_window = "case when is_partial_window then 'partial_window' end" %}
+{%- set indicators = [
+    {'code': 'CIN_COUNT', 'kind': 'count', 'numerator': 'children_in_need'},
+    {'code': 'CIN_VISITS_20WD', 'kind': 'pct', 'numerator': 'children_seen_within_20wd',
+     'denominator': 'children_due_a_visit'},
+    {'code': 'CIN_REFERRALS_12M', 'kind': 'count', 'numerator': 'referrals_received', 'flag': partial_window},
+    {'code': 'CIN_REREFERRAL_12M', 'kind': 'pct', 'numerator': 'rereferrals', 'denominator': 'referrals_received',
+     'flag': partial_window},
+    {'code': 'CIN_ASSESS_45WD', 'kind': 'pct', 'numerator': 'assessments_within_45wd',
+     'denominator': 'assessments_authorised', 'flag': partial_window},
+    {'code': 'CIN_S47_12M', 'kind': 'count', 'numerator': 's47_enquiries_started', 'flag': partial_window},
+    {'code': 'CIN_RATE_10K', 'kind': 'rate_10k', 'numerator': 'children_in_need',
+     'denominator': 'population_0_17',
+     'flag': "case when population_0_17 is null then 'population_unavailable' end"},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}

@@ -146,161 +146,39 @@ monthly_counts as (
         on months.period_end = iha_counts.period_end
     left join return_interview_counts
         on months.period_end = return_interview_counts.period_end
-),
-
--- one row per month and indicator: numerator, denominator (NULL for counts) and how the
--- value is formed: count = numerator, pct = 100 * numerator / denominator, mean =
--- numerator / denominator (NULL when the denominator is 0)
-indicator_counts as (
-    select
-        'CLA_UASC' as indicator_code,
-        'count' as value_kind,
-        period_end,
-        children_uasc as numerator,
-        cast(null as bigint) as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_PLACED_WITH_PARENTS' as indicator_code,
-        'count' as value_kind,
-        period_end,
-        children_placed_with_parents as numerator,
-        cast(null as bigint) as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_CONNECTED_CARERS' as indicator_code,
-        'count' as value_kind,
-        period_end,
-        children_with_connected_carers as numerator,
-        cast(null as bigint) as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_STABILITY_3PLUS' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_with_3plus_placements as numerator,
-        children_looked_after as denominator,
-        case when is_partial_window then 'partial_window' end as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_OUT_OF_AREA_20MI' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_out_of_area_20mi as numerator,
-        children_looked_after as denominator,
-        case when not is_boundary_configured then 'boundary_not_configured' end as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_MISSING_12M' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_missing as numerator,
-        children_looked_after_in_window as denominator,
-        case when is_partial_window then 'partial_window' end as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_HEALTH_ASSESSMENT' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_health_up_to_date as numerator,
-        children_looked_after_12m as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_DENTAL' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_with_dental_check as numerator,
-        children_looked_after_12m as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_SDQ_AVG' as indicator_code,
-        'mean' as value_kind,
-        period_end,
-        sdq_score_total as numerator,
-        children_with_sdq_score as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_SDQ_CONCERN' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_with_sdq_concern as numerator,
-        children_with_sdq_score as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_PEP' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_with_pep as numerator,
-        children_of_school_age as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_REVIEWS_IN_TIME' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_reviews_in_time as numerator,
-        children_due_reviews as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_STABILITY_LONG_TERM' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        children_in_stable_placements as numerator,
-        children_looked_after_2_5_years as denominator,
-        cast(null as varchar) as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_IHA_20WD' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        periods_with_iha_in_time as numerator,
-        periods_due_iha as denominator,
-        case when is_partial_window then 'partial_window' end as data_quality_flag
-    from monthly_counts
-    union all
-    select
-        'CLA_MISSING_RHI' as indicator_code,
-        'pct' as value_kind,
-        period_end,
-        missing_episodes_rhi_offered as numerator,
-        missing_episodes_ended as denominator,
-        case when is_partial_window then 'partial_window' end as data_quality_flag
-    from monthly_counts
 )
 
-select
-    indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    numerator,
-    denominator,
-    case
-        when value_kind = 'count' then cast(numerator as double precision)
-        when value_kind = 'pct' and denominator > 0
-            then 100 * cast(numerator as double precision) / cast(denominator as double precision)
-        when value_kind = 'mean' and denominator > 0
-            then cast(numerator as double precision) / cast(denominator as double precision)
-    end as value,
-    data_quality_flag
-from indicator_counts
+{#- value formed by kind (macros/scorecard_rows.sql): count = numerator, pct = 100 x
+    numerator / denominator, mean = numerator / denominator -#}
+{%- set partial_window = "case when is_partial_window then 'partial_window' end" %}
+{%- set indicators = [
+    {'code': 'CLA_UASC', 'kind': 'count', 'numerator': 'children_uasc'},
+    {'code': 'CLA_PLACED_WITH_PARENTS', 'kind': 'count', 'numerator': 'children_placed_with_parents'},
+    {'code': 'CLA_CONNECTED_CARERS', 'kind': 'count', 'numerator': 'children_with_connected_carers'},
+    {'code': 'CLA_STABILITY_3PLUS', 'kind': 'pct', 'numerator': 'children_with_3plus_placements',
+     'denominator': 'children_looked_after', 'flag': partial_window},
+    {'code': 'CLA_OUT_OF_AREA_20MI', 'kind': 'pct', 'numerator': 'children_out_of_area_20mi',
+     'denominator': 'children_looked_after',
+     'flag': "case when not is_boundary_configured then 'boundary_not_configured' end"},
+    {'code': 'CLA_MISSING_12M', 'kind': 'pct', 'numerator': 'children_missing',
+     'denominator': 'children_looked_after_in_window', 'flag': partial_window},
+    {'code': 'CLA_HEALTH_ASSESSMENT', 'kind': 'pct', 'numerator': 'children_health_up_to_date',
+     'denominator': 'children_looked_after_12m'},
+    {'code': 'CLA_DENTAL', 'kind': 'pct', 'numerator': 'children_with_dental_check',
+     'denominator': 'children_looked_after_12m'},
+    {'code': 'CLA_SDQ_AVG', 'kind': 'mean', 'numerator': 'sdq_score_total',
+     'denominator': 'children_with_sdq_score'},
+    {'code': 'CLA_SDQ_CONCERN', 'kind': 'pct', 'numerator': 'children_with_sdq_concern',
+     'denominator': 'children_with_sdq_score'},
+    {'code': 'CLA_PEP', 'kind': 'pct', 'numerator': 'children_with_pep', 'denominator': 'children_of_school_age'},
+    {'code': 'CLA_REVIEWS_IN_TIME', 'kind': 'pct', 'numerator': 'children_reviews_in_time',
+     'denominator': 'children_due_reviews'},
+    {'code': 'CLA_STABILITY_LONG_TERM', 'kind': 'pct', 'numerator': 'children_in_stable_placements',
+     'denominator': 'children_looked_after_2_5_years'},
+    {'code': 'CLA_IHA_20WD', 'kind': 'pct', 'numerator': 'periods_with_iha_in_time',
+     'denominator': 'periods_due_iha', 'flag': partial_window},
+    {'code': 'CLA_MISSING_RHI', 'kind': 'pct', 'numerator': 'missing_episodes_rhi_offered',
+     'denominator': 'missing_episodes_ended', 'flag': partial_window},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}

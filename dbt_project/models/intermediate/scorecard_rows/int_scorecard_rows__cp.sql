@@ -75,6 +75,8 @@ monthly_counts as (
         months.period_end,
         months.is_partial_window,
         coalesce(snapshot_counts.children_on_a_plan, 0) as children_on_a_plan,
+        -- latest mid-year estimate of children aged 0-17 on or before period_end
+        population.population_0_17,
         coalesce(snapshot_counts.plans_open, 0) as plans_open,
         coalesce(snapshot_counts.plans_open_2y_plus, 0) as plans_open_2y_plus,
         coalesce(snapshot_counts.children_due_a_visit, 0) as children_due_a_visit,
@@ -91,122 +93,38 @@ monthly_counts as (
     from months
     left join snapshot_counts
         on months.period_end = snapshot_counts.period_end
+    left join {{ ref('int_population_monthly') }} as population
+        on months.period_end = population.period_end
     left join plan_starts
         on months.period_end = plan_starts.period_end
     left join plan_ends
         on months.period_end = plan_ends.period_end
     left join conferences
         on months.period_end = conferences.period_end
-),
-
--- one row per indicator and month: numerator, denominator and whether it is a flow
-indicator_counts as (
-    select
-        'CP_COUNT' as indicator_code,
-        period_end,
-        children_on_a_plan as numerator,
-        cast(null as bigint) as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_REPEAT_EVER' as indicator_code,
-        period_end,
-        repeat_plans_ever as numerator,
-        plans_starting as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_REPEAT_2Y' as indicator_code,
-        period_end,
-        repeat_plans_within_2y as numerator,
-        plans_starting as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_2Y_PLUS_OPEN' as indicator_code,
-        period_end,
-        plans_open_2y_plus as numerator,
-        plans_open as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_2Y_PLUS_ENDED' as indicator_code,
-        period_end,
-        plans_ending_2y_plus as numerator,
-        plans_ending as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_VISITS_10WD' as indicator_code,
-        period_end,
-        children_seen_within_10wd as numerator,
-        children_due_a_visit as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_REVIEWS_IN_TIME' as indicator_code,
-        period_end,
-        children_reviewed_in_time as numerator,
-        children_due_a_review as denominator,
-        false as is_flow
-    from monthly_counts
-    union all
-    select
-        'CP_ICPC_15WD' as indicator_code,
-        period_end,
-        conferences_within_15wd as numerator,
-        conferences_held as denominator,
-        is_partial_window as is_flow
-    from monthly_counts
-),
-
--- CP_RATE_10K: CP_COUNT per 10,000 children aged 0-17 (latest mid-year estimate on or
--- before period_end)
-cp_rate_10k as (
-    select
-        'CP_RATE_10K' as indicator_code,
-        monthly_counts.period_end,
-        'all' as breakdown,
-        'all' as breakdown_value,
-        monthly_counts.children_on_a_plan as numerator,
-        population.population_0_17 as denominator,
-        cast(monthly_counts.children_on_a_plan as double precision)
-        / cast(nullif(population.population_0_17, 0) as double precision)
-        * 10000 as value,
-        case when population.population_0_17 is null then 'population_unavailable' end as data_quality_flag
-    from monthly_counts
-    left join {{ ref('int_population_monthly') }} as population
-        on monthly_counts.period_end = population.period_end
 )
 
-select
-    indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    numerator,
-    denominator,
-    case
-        when indicator_code = 'CP_COUNT' then cast(numerator as double precision)
-        when denominator > 0
-            then 100 * cast(numerator as double precision) / cast(denominator as double precision)
-    end as value,
-    case when is_flow then 'partial_window' end as data_quality_flag
-from indicator_counts
-union all
-select
-    indicator_code,
-    period_end,
-    breakdown,
-    breakdown_value,
-    numerator,
-    denominator,
-    value,
-    data_quality_flag
-from cp_rate_10k
+{#- CP_RATE_10K: CP_COUNT per 10,000 children aged 0-17; flows (plans starting or ending,
+    conferences in the 12 months to period_end) are flagged partial_window when the
+    window starts before history start. Kinds: macros/scorecard_rows.sql -#}
+{%- set partial_window = "case when is_partial_window then 'partial_window' end" %}
+{%- set indicators = [
+    {'code': 'CP_COUNT', 'kind': 'count', 'numerator': 'children_on_a_plan'},
+    {'code': 'CP_REPEAT_EVER', 'kind': 'pct', 'numerator': 'repeat_plans_ever', 'denominator': 'plans_starting',
+     'flag': partial_window},
+    {'code': 'CP_REPEAT_2Y', 'kind': 'pct', 'numerator': 'repeat_plans_within_2y',
+     'denominator': 'plans_starting', 'flag': partial_window},
+    {'code': 'CP_2Y_PLUS_OPEN', 'kind': 'pct', 'numerator': 'plans_open_2y_plus', 'denominator': 'plans_open'},
+    {'code': 'CP_2Y_PLUS_ENDED', 'kind': 'pct', 'numerator': 'plans_ending_2y_plus',
+     'denominator': 'plans_ending', 'flag': partial_window},
+    {'code': 'CP_VISITS_10WD', 'kind': 'pct', 'numerator': 'children_seen_within_10wd',
+     'denominator': 'children_due_a_visit'},
+    {'code': 'CP_REVIEWS_IN_TIME', 'kind': 'pct', 'numerator': 'children_reviewed_in_time',
+     'denominator': 'children_due_a_review'},
+    {'code': 'CP_ICPC_15WD', 'kind': 'pct', 'numerator': 'conferences_within_15wd',
+     'denominator': 'conferences_held', 'flag': partial_window},
+    {'code': 'CP_RATE_10K', 'kind': 'rate_10k', 'numerator': 'children_on_a_plan',
+     'denominator': 'population_0_17',
+     'flag': "case when population_0_17 is null then 'population_unavailable' end"},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}

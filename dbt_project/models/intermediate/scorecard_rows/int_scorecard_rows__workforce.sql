@@ -30,24 +30,11 @@ monthly_counts as (
         on months.period_end = caseloads.period_end
 )
 
-select
-    'WF_CASELOAD_AVG' as indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    open_cases as numerator,
-    case_holder_fte as denominator,
-    cast(open_cases as double precision) / cast(nullif(case_holder_fte, 0) as double precision) as value,
-    cast(null as varchar) as data_quality_flag
-from monthly_counts
-union all
-select
-    'WF_CASELOAD_OVER_25' as indicator_code,
-    period_end,
-    'all' as breakdown,
-    'all' as breakdown_value,
-    workers_over_25_cases as numerator,
-    cast(null as bigint) as denominator,
-    cast(workers_over_25_cases as double precision) as value,
-    cast(null as varchar) as data_quality_flag
-from monthly_counts
+{#- WF_CASELOAD_AVG: open cases per FTE of the case holders (a decimal denominator);
+    WF_CASELOAD_OVER_25: workers holding more than 25. Kinds: macros/scorecard_rows.sql -#}
+{%- set indicators = [
+    {'code': 'WF_CASELOAD_AVG', 'kind': 'mean', 'numerator': 'open_cases', 'denominator': 'case_holder_fte'},
+    {'code': 'WF_CASELOAD_OVER_25', 'kind': 'count', 'numerator': 'workers_over_25_cases'},
+] %}
+
+{{ scorecard_indicator_rows(indicators, 'monthly_counts') }}
