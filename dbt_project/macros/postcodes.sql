@@ -6,37 +6,31 @@
     The patterns use SIMILAR TO, which DuckDB and PostgreSQL both support.
 #}
 
-{% macro _postcode_spaced(column) -%}
-    regexp_replace(upper(trim({{ column }})), '\s+', ' ', 'g')
-{%- endmacro %}
-
-{% macro _postcode_squeezed(column) -%}
-    replace(upper(trim({{ column }})), ' ', '')
-{%- endmacro %}
-
 {# The postcode district (outward code), e.g. 'LU5' for 'lu5 4xx'; NULL when not a postcode. #}
 {% macro postcode_district(column) -%}
-    {%- set squeezed = _postcode_squeezed(column) -%}
-    {%- set spaced = _postcode_spaced(column) -%}
-    case
-        when {{ squeezed }} like 'ZZ%' then null
-        when {{ squeezed }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}'
-            then substring({{ squeezed }} from 1 for length({{ squeezed }}) - 3)
-        when {{ spaced }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]'
-            then substring({{ spaced }} from 1 for length({{ spaced }}) - 2)
-        when {{ squeezed }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]?' then {{ squeezed }}
-    end
+    {{ _postcode_part(column, 'district') }}
 {%- endmacro %}
 
 {# The postcode sector, e.g. 'LU5 4' for 'LU54XX'; NULL when only the district is known. #}
 {% macro postcode_sector(column) -%}
-    {%- set squeezed = _postcode_squeezed(column) -%}
-    {%- set spaced = _postcode_spaced(column) -%}
+    {{ _postcode_part(column, 'sector') }}
+{%- endmacro %}
+
+{% macro _postcode_part(column, part) -%}
+    {%- set squeezed = "replace(upper(trim(" ~ column ~ ")), ' ', '')" -%}
+    {%- set spaced = "regexp_replace(upper(trim(" ~ column ~ ")), '\\s+', ' ', 'g')" -%}
+    {%- set full_district = "substring(" ~ squeezed ~ " from 1 for length(" ~ squeezed ~ ") - 3)" -%}
     case
         when {{ squeezed }} like 'ZZ%' then null
         when {{ squeezed }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}'
-            then substring({{ squeezed }} from 1 for length({{ squeezed }}) - 3)
-            || ' ' || substring({{ squeezed }} from length({{ squeezed }}) - 2 for 1)
+        {%- if part == 'district' %}
+            then {{ full_district }}
+        when {{ spaced }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]'
+            then substring({{ spaced }} from 1 for length({{ spaced }}) - 2)
+        when {{ squeezed }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]?' then {{ squeezed }}
+        {%- else %}
+            then {{ full_district }} || ' ' || substring({{ squeezed }} from length({{ squeezed }}) - 2 for 1)
         when {{ spaced }} similar to '[A-Z]{1,2}[0-9][A-Z0-9]? [0-9]' then {{ spaced }}
+        {%- endif %}
     end
 {%- endmacro %}

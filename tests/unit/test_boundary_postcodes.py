@@ -6,34 +6,21 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from orchestration.lib.config import PROJECT_ROOT, ConfigError, load_config
 from orchestration.lib.warehouse import write_boundary_postcodes
 from orchestration.synthetic.names import AWAY_DISTRICTS, HOME_DISTRICTS
-
-BASE = {
-    "la_code": "823",
-    "landing_dir": "landing",
-    "warehouse_path": "wh/warehouse.duckdb",
-    "output_dir": "out",
-    "as_of_date": "2026-10-31",
-    "systems": [{"name": "liquid_logic", "live_from": "2021-07-01"}],
-}
-
-
-def _load(tmp_path: Path, **changes: object):
-    path = tmp_path / "scorecard.yaml"
-    path.write_text(yaml.safe_dump({**BASE, **changes}), encoding="utf-8")
-    return load_config(path)
+from tests.unit.minimal_config import load_minimal_config
 
 
 def test_boundary_is_optional(tmp_path: Path) -> None:
-    assert _load(tmp_path).boundary_postcodes == ()
+    assert load_minimal_config(tmp_path).boundary_postcodes == ()
 
 
 def test_districts_and_sectors_are_normalised_sorted_and_deduplicated(tmp_path: Path) -> None:
-    config = _load(tmp_path, boundary_postcodes=["lu5", "SG5  1", "LU5", "sw1a", "MK45 2"])
+    config = load_minimal_config(
+        tmp_path, boundary_postcodes=["lu5", "SG5  1", "LU5", "sw1a", "MK45 2"]
+    )
     assert config.boundary_postcodes == ("LU5", "MK45 2", "SG5 1", "SW1A")
 
 
@@ -48,17 +35,19 @@ def test_districts_and_sectors_are_normalised_sorted_and_deduplicated(tmp_path: 
 )
 def test_bad_boundaries_are_refused(tmp_path: Path, boundary: object, message: str) -> None:
     with pytest.raises(ConfigError) as error:
-        _load(tmp_path, boundary_postcodes=boundary)
+        load_minimal_config(tmp_path, boundary_postcodes=boundary)
     assert message in str(error.value)
 
 
 def test_boundary_table_is_replaced_and_exists_when_empty(tmp_path: Path) -> None:
     with duckdb.connect() as connection:
-        assert write_boundary_postcodes(connection, _load(tmp_path, boundary_postcodes=["LU5"]))
+        assert write_boundary_postcodes(
+            connection, load_minimal_config(tmp_path, boundary_postcodes=["LU5"])
+        )
         assert connection.execute("select * from raw.la_boundary_postcodes").fetchall() == [
             ("LU5",)
         ]
-        assert write_boundary_postcodes(connection, _load(tmp_path)) == 0
+        assert write_boundary_postcodes(connection, load_minimal_config(tmp_path)) == 0
         assert connection.execute("select count(*) from raw.la_boundary_postcodes").fetchall() == [
             (0,)
         ]

@@ -6,33 +6,18 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from orchestration.lib.config import ConfigError, IndicatorTarget, load_config
 from orchestration.lib.warehouse import write_indicator_targets
-
-BASE = {
-    "la_code": "823",
-    "landing_dir": "landing",
-    "warehouse_path": "wh/warehouse.duckdb",
-    "output_dir": "out",
-    "as_of_date": "2026-10-31",
-    "systems": [{"name": "liquid_logic", "live_from": "2021-07-01"}],
-}
-
-
-def _load(tmp_path: Path, **changes: object):
-    path = tmp_path / "scorecard.yaml"
-    path.write_text(yaml.safe_dump({**BASE, **changes}), encoding="utf-8")
-    return load_config(path)
+from tests.unit.minimal_config import load_minimal_config
 
 
 def test_targets_are_optional(tmp_path: Path) -> None:
-    assert _load(tmp_path).targets == {}
+    assert load_minimal_config(tmp_path).targets == {}
 
 
 def test_targets_parse_with_and_without_tolerance(tmp_path: Path) -> None:
-    config = _load(
+    config = load_minimal_config(
         tmp_path,
         targets={
             "CLA_VISITS_IN_TIME": {"target": 92, "tolerance": 3.5},
@@ -59,18 +44,20 @@ def test_targets_parse_with_and_without_tolerance(tmp_path: Path) -> None:
 )
 def test_bad_targets_are_refused(tmp_path: Path, targets: object, message: str) -> None:
     with pytest.raises(ConfigError) as error:
-        _load(tmp_path, targets=targets)
+        load_minimal_config(tmp_path, targets=targets)
     assert message in str(error.value)
 
 
 def test_overrides_table_is_replaced_and_exists_when_empty(tmp_path: Path) -> None:
     with duckdb.connect() as connection:
-        with_targets = _load(tmp_path, targets={"CLA_PEP": {"target": 90, "tolerance": 2}})
+        with_targets = load_minimal_config(
+            tmp_path, targets={"CLA_PEP": {"target": 90, "tolerance": 2}}
+        )
         assert write_indicator_targets(connection, with_targets) == 1
         assert connection.execute("select * from raw.indicator_target_overrides").fetchall() == [
             ("CLA_PEP", 90.0, 2.0)
         ]
-        assert write_indicator_targets(connection, _load(tmp_path)) == 0
+        assert write_indicator_targets(connection, load_minimal_config(tmp_path)) == 0
         assert connection.execute(
             "select count(*) from raw.indicator_target_overrides"
         ).fetchall() == [(0,)]
