@@ -2,7 +2,8 @@
 
 ``built_warehouse`` holds the hand-worked children; ``random_authority`` a seeded random
 authority with a clean migration (a second build, a few seconds); ``cp_cin_build`` the
-child protection and children in need children (``dbt_fixture_cp_cin``), shared by their
+child protection and children in need children (``dbt_fixture_cp_cin``) and
+``cla_outcomes_warehouse`` the looked-after outcome children, each shared by their own
 tests and the drill-down's.
 """
 
@@ -21,6 +22,7 @@ if importlib.util.find_spec("orchestration") is None:
 
 import subprocess
 
+from dbt_fixture_cla_outcomes import build_raw as build_cla_outcomes_raw
 from dbt_fixture_cp_cin import build_raw as build_cp_cin_raw
 from dbt_fixture_random_authority import RandomAuthority
 from dbt_fixture_scenario import build_raw
@@ -67,3 +69,25 @@ def cp_cin_build(
     warehouse = RawWarehouse(work_dir / "warehouse.duckdb")
     build_cp_cin_raw(warehouse)
     return warehouse, work_dir, run_dbt(warehouse.path, work_dir, "build")
+
+
+@pytest.fixture(scope="session")
+def cla_outcomes_warehouse(tmp_path_factory: pytest.TempPathFactory) -> RawWarehouse:
+    """The looked-after outcome children (``dbt_fixture_cla_outcomes``) built once for
+    their indicator tests and the drill-down's: the outcome rows and the drill-down."""
+    work_dir: Path = tmp_path_factory.mktemp("dbt_cla_outcomes")
+    warehouse = RawWarehouse(work_dir / "warehouse.duckdb")
+    build_cla_outcomes_raw(warehouse)
+    result = run_dbt(
+        warehouse.path,
+        work_dir,
+        "build",
+        "--select",
+        "+int_child_compliance",
+        "+int_scorecard_rows__cla_outcomes",
+        "--indirect-selection",
+        "cautious",
+    )
+    if result.returncode != 0:
+        pytest.fail(f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
+    return warehouse

@@ -14,10 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from dbt_fixture_cla_outcomes import build_raw as build_cla_outcomes_raw
 from dbt_fixture_random_authority import RandomAuthority
 from dbt_fixture_scenario import AS_OF
-from dbt_fixture_warehouse import RawWarehouse, run_dbt
+from dbt_fixture_warehouse import RawWarehouse
 
 D = dt.date.fromisoformat
 
@@ -276,26 +275,6 @@ def test_event_date_identifies_flow_rows_only(cp_cin_warehouse: RawWarehouse) ->
 
 
 # --- Looked-after outcomes (dbt_fixture_cla_outcomes: as-of 2023-03-31)
-
-
-@pytest.fixture(scope="module")
-def cla_outcomes_warehouse(tmp_path_factory: pytest.TempPathFactory) -> RawWarehouse:
-    work_dir: Path = tmp_path_factory.mktemp("dbt_child_compliance_cla_outcomes")
-    built = RawWarehouse(work_dir / "warehouse.duckdb")
-    build_cla_outcomes_raw(built)
-    result = run_dbt(
-        built.path,
-        work_dir,
-        "build",
-        "--select",
-        "+int_child_compliance",
-        "+int_scorecard_rows__cla_outcomes",
-        "--indirect-selection",
-        "cautious",
-    )
-    if result.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
-    return built
 
 
 def test_cla_outcome_rows_match_their_scorecard_rows(cla_outcomes_warehouse: RawWarehouse) -> None:

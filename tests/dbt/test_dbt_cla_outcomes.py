@@ -7,11 +7,9 @@ in CLA_COUNT from 2021-12-10 on.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from dbt_fixture_cla_outcomes import SUCCESSOR_IDS, build_raw
-from dbt_fixture_warehouse import RawWarehouse, run_dbt
+from dbt_fixture_cla_outcomes import SUCCESSOR_IDS
+from dbt_fixture_warehouse import RawWarehouse
 
 ROWS_MODEL = "intermediate.int_scorecard_rows__cla_outcomes"
 ALL = 16
@@ -67,22 +65,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> RawWarehouse:
-    work_dir: Path = tmp_path_factory.mktemp("dbt_cla_outcomes")
-    built = RawWarehouse(work_dir / "warehouse.duckdb")
-    build_raw(built)
-    result = run_dbt(
-        built.path,
-        work_dir,
-        "build",
-        "--select",
-        "+int_scorecard_rows__cla_outcomes",
-        "--indirect-selection",
-        "cautious",
-    )
-    if result.returncode != 0:
-        pytest.fail(f"dbt build failed:\n{result.stdout[-8000:]}\n{result.stderr[-2000:]}")
-    return built
+def warehouse(cla_outcomes_warehouse: RawWarehouse) -> RawWarehouse:
+    return cla_outcomes_warehouse
 
 
 def _row(warehouse: RawWarehouse, code: str, period_end: str) -> tuple:
