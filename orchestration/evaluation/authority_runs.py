@@ -118,9 +118,7 @@ def generate_authority(
     return config_path, config
 
 
-def build_authority(
-    folder: Path, *, population: int, defects: Mapping[str, float]
-) -> AuthorityRun:
+def build_authority(folder: Path, *, population: int, defects: Mapping[str, float]) -> AuthorityRun:
     """Generate an authority in ``folder`` and run the whole pipeline on it."""
     config_path, config = generate_authority(folder, population=population, defects=defects)
     log.info("running the pipeline on %s", folder)
