@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -87,16 +88,73 @@ def scorecard_summary(config: ScorecardConfig) -> str:
     return "\n".join(lines)
 
 
+def send_alert(config: ScorecardConfig, run_id: str, dry_run: bool, force: bool) -> int:
+    """Send (or with ``dry_run`` print) the alert digest of a run of the scorecard job.
+
+    ``run_id`` ``latest`` means the newest finished run. The runs are read from the Dagster
+    instance in ``$DAGSTER_HOME`` (``make`` sets it to ``var/dagster_home``). Returns 0 when
+    every channel delivered (or nothing was due), 1 when any channel failed.
+    """
+    # Imported here: Dagster is slow to import and only this command needs it.
+    import dagster as dg
+
+    from orchestration.defs.jobs import scorecard_job
+    from orchestration.defs.quality.alerts import digest_for_run, send_run_digest
+    from orchestration.lib.alerts import render_text
+
+    # The instance's SQLite migrations log every plugin at INFO; only their warnings matter.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    if not os.environ.get("DAGSTER_HOME"):
+        raise RuntimeError("DAGSTER_HOME is not set: point it at the instance the run used")
+    if config.alerts is None and not dry_run:
+        raise RuntimeError(f"{config.source_path}: no alerts: block, nothing to send")
+    with dg.DagsterInstance.get() as instance:
+        if run_id == "latest":
+            finished = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]
+            runs = instance.get_runs(
+                filters=dg.RunsFilter(job_name=scorecard_job.name, statuses=finished), limit=1
+            )
+            if not runs:
+                raise RuntimeError(f"no finished {scorecard_job.name} run in this instance")
+            run = runs[0]
+        else:
+            run = instance.get_run_by_id(run_id)
+            if run is None:
+                raise RuntimeError(f"no run {run_id} in this instance")
+        if dry_run:
+            sys.stdout.write(render_text(digest_for_run(instance, run, config)))
+            return 0
+        _, results = send_run_digest(instance, run, config, os.environ, force=force)
+    if not results:
+        logger.info("run %s: nothing failed, no alert sent (use --force to send)", run.run_id)
+        return 0
+    for result in results:
+        logger.info("%s: %s (%s)", result.channel, "sent" if result.ok else "FAILED", result.detail)
+    return 0 if all(result.ok for result in results) else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli")
     parser.add_argument("--config", type=Path, default=None, help="config YAML (default: demo)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("summary", help="print the latest month's scorecard")
+    alert = commands.add_parser(
+        "alert", help="send the digest of failed checks of a scorecard run (config alerts:)"
+    )
+    alert.add_argument("--run-id", default="latest", help="a run id, or latest (default)")
+    alert.add_argument("--dry-run", action="store_true", help="print the digest, send nothing")
+    alert.add_argument("--force", action="store_true", help="send even when nothing failed")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config(args.config)
     if args.command == "summary":
         sys.stdout.write(scorecard_summary(config) + "\n")
+    elif args.command == "alert":
+        try:
+            return send_alert(config, args.run_id, dry_run=args.dry_run, force=args.force)
+        except RuntimeError as exc:
+            logger.error("alert: %s", exc)
+            return 2
     return 0
 
 

@@ -7,7 +7,7 @@ from dagster import Definitions
 from orchestration.defs.ingest import ingest_assets, ingest_checks
 from orchestration.defs.jobs import scorecard_job
 from orchestration.defs.publish import publish_assets
-from orchestration.defs.quality import quality_checks
+from orchestration.defs.quality import quality_checks, quality_sensors
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.transform import dbt_resource, transform_assets
 
@@ -15,6 +15,7 @@ defs = Definitions(
     assets=[*ingest_assets, *transform_assets, *publish_assets],
     asset_checks=[*ingest_checks, *quality_checks],
     jobs=[scorecard_job],
+    sensors=[*quality_sensors],
     resources={
         "scorecard_config": ScorecardConfigResource(),
         "dbt": dbt_resource(),

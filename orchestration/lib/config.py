@@ -59,6 +59,55 @@ class IndicatorTarget:
 
 
 @dataclass(frozen=True)
+class EmailAlerts:
+    """Where the alert digest is emailed (SMTP). The password is read from ``password_env``."""
+
+    smtp_host: str
+    sender: str
+    recipients: tuple[str, ...]
+    smtp_port: int = 587
+    use_starttls: bool = True
+    username_env: str | None = None
+    password_env: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookAlerts:
+    """A Teams or Slack incoming webhook; the URL (a secret) is read from ``webhook_url_env``."""
+
+    webhook_url_env: str
+
+
+ALERT_SEND_WHEN = ("failures", "always")
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """The optional ``alerts:`` block: who hears about failed checks after a scorecard run.
+
+    ``send_when`` is ``failures`` (default: only when the run failed, a check failed or a
+    migration finding exists) or ``always``. ``data_docs_url`` is where the Data Docs folder
+    is published (links then point there instead of to the local files);
+    ``reconciliation_report`` is a URL or a path (relative to the config file).
+    """
+
+    dagster_url: str | None = None
+    data_docs_url: str | None = None
+    reconciliation_report: str | None = None
+    send_when: str = "failures"
+    timeout_seconds: float = 20.0
+    email: EmailAlerts | None = None
+    teams: WebhookAlerts | None = None
+    slack: WebhookAlerts | None = None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The configured channels, in delivery order."""
+        configured = (("email", self.email), ("teams", self.teams), ("slack", self.slack))
+        return tuple(name for name, settings in configured if settings is not None)
+
+
+@dataclass(frozen=True)
 class ScorecardConfig:
     """Everything a run needs to know about the local authority and where files live."""
 
@@ -74,6 +123,7 @@ class ScorecardConfig:
     source_path: Path | None = None
     targets: dict[str, IndicatorTarget] = field(default_factory=dict)
     boundary_postcodes: tuple[str, ...] = ()
+    alerts: AlertSettings | None = None
 
     @property
     def quarantine_dir(self) -> Path:
@@ -228,6 +278,152 @@ def _parse_boundary_postcodes(raw: object, where: str) -> tuple[str, ...]:
     return tuple(sorted(set(prefixes)))
 
 
+# --- alerts: -------------------------------------------------------------------------------
+_ENV_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ALERT_KEYS = {
+    "enabled",
+    "dagster_url",
+    "data_docs_url",
+    "reconciliation_report",
+    "send_when",
+    "timeout_seconds",
+    "email",
+    "teams",
+    "slack",
+}
+_EMAIL_KEYS = {
+    "smtp_host",
+    "smtp_port",
+    "use_starttls",
+    "username_env",
+    "password_env",
+    "sender",
+    "recipients",
+}
+
+
+def _alert_mapping(raw: object, label: str, allowed: set[str]) -> dict:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{label} must be a mapping")
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ConfigError(f"{label}: unknown keys {sorted(unknown)}")
+    return raw
+
+
+def _alert_env_name(raw: dict, key: str, label: str, required: bool = False) -> str | None:
+    value = raw.get(key)
+    if value in (None, ""):
+        if required:
+            raise ConfigError(f"{label}.{key}: missing (the name of an environment variable)")
+        return None
+    if not isinstance(value, str) or not _ENV_VAR_NAME.fullmatch(value):
+        raise ConfigError(
+            f"{label}.{key}: {value!r} is not an environment variable name "
+            "(the secret itself belongs in the environment, not in this file)"
+        )
+    return value
+
+
+def _alert_bool(raw: dict, key: str, label: str, default: bool) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{label}.{key}: expected true or false, got {value!r}")
+    return value
+
+
+def _alert_url(raw: dict, key: str, label: str) -> str | None:
+    value = raw.get(key)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not re.match(r"https?://[^\s/]+", value):
+        raise ConfigError(f"{label}.{key}: {value!r} is not an http(s) URL")
+    return value.rstrip("/")
+
+
+def _parse_email_alerts(raw: object, label: str) -> EmailAlerts:
+    raw = _alert_mapping(raw, label, _EMAIL_KEYS)
+    smtp_host = raw.get("smtp_host")
+    if not isinstance(smtp_host, str) or not smtp_host.strip():
+        raise ConfigError(f"{label}.smtp_host: missing (the SMTP server's host name)")
+    port = raw.get("smtp_port", 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65_536:
+        raise ConfigError(f"{label}.smtp_port: expected a port number 1-65535, got {port!r}")
+    sender = raw.get("sender")
+    if not isinstance(sender, str) or "@" not in sender:
+        raise ConfigError(f"{label}.sender: expected an email address, got {sender!r}")
+    recipients = raw.get("recipients")
+    if isinstance(recipients, str):
+        recipients = [recipients]
+    if not isinstance(recipients, list) or not recipients:
+        raise ConfigError(f"{label}.recipients: expected a non-empty list of email addresses")
+    for index, address in enumerate(recipients):
+        if not isinstance(address, str) or "@" not in address:
+            raise ConfigError(f"{label}.recipients[{index}]: {address!r} is not an email address")
+    username_env = _alert_env_name(raw, "username_env", label)
+    password_env = _alert_env_name(raw, "password_env", label)
+    if (username_env is None) != (password_env is None):
+        raise ConfigError(f"{label}: set both username_env and password_env, or neither")
+    return EmailAlerts(
+        smtp_host=smtp_host.strip(),
+        smtp_port=port,
+        use_starttls=_alert_bool(raw, "use_starttls", label, default=True),
+        username_env=username_env,
+        password_env=password_env,
+        sender=sender,
+        recipients=tuple(recipients),
+    )
+
+
+def _parse_webhook_alerts(raw: object, label: str) -> WebhookAlerts:
+    raw = _alert_mapping(raw, label, {"webhook_url_env"})
+    return WebhookAlerts(webhook_url_env=_alert_env_name(raw, "webhook_url_env", label, True))
+
+
+def _parse_alerts(raw: object, base_dir: Path, where: str) -> AlertSettings | None:
+    """``alerts:`` (optional): the digest of failed checks sent after each scorecard run.
+
+    Absent, empty or ``enabled: false`` means no alerts. Secrets are never in the file: the
+    channels name the environment variables that hold them.
+    """
+    if raw is None:
+        return None
+    label = f"{where}: alerts"
+    raw = _alert_mapping(raw, label, _ALERT_KEYS)
+    if not _alert_bool(raw, "enabled", label, default=True):
+        return None
+    send_when = raw.get("send_when", "failures")
+    if send_when not in ALERT_SEND_WHEN:
+        raise ConfigError(f"{label}.send_when: expected one of {list(ALERT_SEND_WHEN)}")
+    timeout = _parse_number(raw.get("timeout_seconds", 20), f"{label}.timeout_seconds")
+    if timeout <= 0:
+        raise ConfigError(f"{label}.timeout_seconds must be positive")
+    report = raw.get("reconciliation_report")
+    if report not in (None, "") and not isinstance(report, str):
+        raise ConfigError(f"{label}.reconciliation_report: expected a URL or a path")
+    if report and not re.match(r"https?://", report):
+        report = str(_resolve(base_dir, report))
+    settings = AlertSettings(
+        dagster_url=_alert_url(raw, "dagster_url", label),
+        data_docs_url=_alert_url(raw, "data_docs_url", label),
+        reconciliation_report=report or None,
+        send_when=send_when,
+        timeout_seconds=timeout,
+        email=_parse_email_alerts(raw["email"], f"{label}.email")
+        if raw.get("email") is not None
+        else None,
+        teams=_parse_webhook_alerts(raw["teams"], f"{label}.teams")
+        if raw.get("teams") is not None
+        else None,
+        slack=_parse_webhook_alerts(raw["slack"], f"{label}.slack")
+        if raw.get("slack") is not None
+        else None,
+    )
+    if not settings.channels:
+        raise ConfigError(f"{label}: configure at least one of email, teams, slack")
+    return settings
+
+
 def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> ScorecardConfig:
     """Build a config from an already-parsed YAML mapping (paths relative to base_dir)."""
     where = str(source_path or "config")
@@ -247,6 +443,7 @@ def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> 
         source_path=source_path,
         targets=_parse_targets(raw.get("targets"), where),
         boundary_postcodes=_parse_boundary_postcodes(raw.get("boundary_postcodes"), where),
+        alerts=_parse_alerts(raw.get("alerts"), base_dir, where),
     )
 
 

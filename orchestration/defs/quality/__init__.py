@@ -4,8 +4,10 @@
 resource, ``orchestration.defs.resources.ScorecardConfigResource``).
 """
 
+from orchestration.defs.quality.alerts import build_alert_sensors
 from orchestration.defs.quality.checks import build_quality_checks
 
 quality_checks = build_quality_checks()
+quality_sensors = build_alert_sensors()
 
-__all__ = ["quality_checks"]
+__all__ = ["quality_checks", "quality_sensors"]
