@@ -5,7 +5,8 @@ A suite file is an ExpectationSuite in GX's own JSON format. Each expectation ca
 ``meta.metric``: the aggregate it judges (see ``quality_metrics``). A run
 
 1. loads the suite file and checks it (aggregate expectation types only, known metrics),
-2. computes the suite's metrics in DuckDB over a read-only connection (one row per system),
+2. computes the suite's metrics in DuckDB over a read-only connection (one row per system
+   for raw suites; one row, or one per group, over a whole dbt model for the others),
 3. validates that small pandas frame with GX through a Checkpoint, and
 4. writes GX Data Docs (a static HTML site) to ``<output_dir>/data_docs/``.
 
@@ -46,9 +47,15 @@ from great_expectations.data_context.types.base import (
 
 from orchestration.lib.config import PROJECT_ROOT
 from orchestration.lib.quality_metrics import (
+    LATEST_EXTRACT_SCOPE,
+    RAW_SCHEMA,
+    SCOPES,
+    WHOLE_TABLE_SCOPE,
     CodeReference,
     MetricSpec,
+    check_scope,
     compute_metrics,
+    compute_table_metrics,
     load_code_reference,
     metric_spec,
 )
@@ -110,10 +117,28 @@ class QualitySuite:
     notes: str
     expectations: tuple[ExpectationDefinition, ...]
     document: Mapping[str, Any]
+    scope: str = LATEST_EXTRACT_SCOPE
+    schema: str = RAW_SCHEMA
+    group_by: str | None = None
 
     @property
     def metrics(self) -> tuple[MetricSpec, ...]:
         return tuple(expectation.metric for expectation in self.expectations)
+
+    @property
+    def qualified_table(self) -> str:
+        return f"{self.schema}.{self.table}"
+
+    @property
+    def read_asset_keys(self) -> tuple[tuple[str, ...], ...]:
+        """Asset keys of the other tables the metrics join to (``reads_tables``).
+
+        A bare name is a raw table (``ssd_person``); ``schema.table`` names a dbt model.
+        """
+        return tuple(
+            tuple(name.split(".")) if "." in name else (RAW_SCHEMA, name)
+            for name in self.reads_tables
+        )
 
     def to_gx_suite(self) -> ExpectationSuite:
         """The GX suite, with each expectation's Data Docs text and GX severity from meta."""
@@ -225,11 +250,27 @@ def parse_suite(document: Mapping[str, Any], path: Path) -> QualitySuite:
     if duplicates:
         raise SuiteFileError(f"{path}: metric columns used twice: {duplicates}")
     reads_tables = tuple(str(t) for t in meta.get("reads_tables") or ())
+    scope = str(meta.get("scope") or LATEST_EXTRACT_SCOPE)
+    schema = str(meta.get("schema") or RAW_SCHEMA)
+    group_by = meta.get("group_by")
+    if scope not in SCOPES:
+        raise SuiteFileError(f"{path}: meta.scope must be one of {SCOPES}")
+    if (scope == WHOLE_TABLE_SCOPE) == (schema == RAW_SCHEMA):
+        raise SuiteFileError(
+            f"{path}: a {WHOLE_TABLE_SCOPE} suite names its dbt schema in meta.schema;"
+            f" a raw suite has neither"
+        )
+    if group_by is not None and scope != WHOLE_TABLE_SCOPE:
+        raise SuiteFileError(f"{path}: meta.group_by is for {WHOLE_TABLE_SCOPE} suites only")
+    try:
+        check_scope(scope, [e.metric for e in expectations])
+    except ValueError as exc:
+        raise SuiteFileError(f"{path}: {exc}") from exc
     # The check's Dagster dependencies come from reads_tables, so it must name every table
     # a metric joins to.
     unlisted = sorted(
-        {e.metric.referenced_table for e in expectations if e.metric.referenced_table}
-        - {str(table), *reads_tables}
+        {_qualified(e.metric.referenced_table) for e in expectations if e.metric.referenced_table}
+        - {f"{schema}.{table}", *(_qualified(name) for name in reads_tables)}
     )
     if unlisted:
         raise SuiteFileError(f"{path}: meta.reads_tables must list {unlisted}")
@@ -242,7 +283,15 @@ def parse_suite(document: Mapping[str, Any], path: Path) -> QualitySuite:
         notes=str(document.get("notes") or ""),
         expectations=expectations,
         document=document,
+        scope=scope,
+        schema=schema,
+        group_by=str(group_by) if group_by is not None else None,
     )
+
+
+def _qualified(table: str) -> str:
+    """``schema.table`` for a table name; a bare name is a raw table."""
+    return table if "." in table else f"{RAW_SCHEMA}.{table}"
 
 
 def _parse_expectation(raw: Mapping[str, Any], where: str) -> ExpectationDefinition:
@@ -484,7 +533,14 @@ def run_suites(
     with open_warehouse(warehouse_path) as connection:
         for suite in loaded:
             started = time.perf_counter()
-            metrics = compute_metrics(connection, suite.table, suite.metrics, systems, reference)
+            if suite.scope == WHOLE_TABLE_SCOPE:
+                metrics = compute_table_metrics(
+                    connection, suite.schema, suite.table, suite.metrics, group_by=suite.group_by
+                )
+            else:
+                metrics = compute_metrics(
+                    connection, suite.table, suite.metrics, systems, reference
+                )
             metrics_seconds = round(time.perf_counter() - started, 3)
             outcome = session.validate(suite, metrics, run_name=run_name)
             outcomes.append(dataclasses.replace(outcome, metrics_seconds=metrics_seconds))

@@ -287,3 +287,120 @@ def build_warehouse(
 
 
 WarehouseBuilder = Callable[..., Path]
+
+
+# --- dbt outputs for the whole-table suites (staging, marts) --------------------------
+
+SCORECARD_COLUMNS = {
+    "indicator_code": "VARCHAR",
+    "period_end": "DATE",
+    "breakdown": "VARCHAR",
+    "breakdown_value": "VARCHAR",
+    "numerator": "BIGINT",
+    "denominator": "DOUBLE",
+    "value": "DOUBLE",
+    "unit": "VARCHAR",
+}
+DQ_FINDINGS_COLUMNS = {
+    "finding_id": "VARCHAR",
+    "defect_kind": "VARCHAR",
+    "source_system": "VARCHAR",
+    "table_name": "VARCHAR",
+    "severity": "VARCHAR",
+    "title": "VARCHAR",
+    "child_count": "BIGINT",
+    "record_count": "BIGINT",
+    "first_affected_month": "DATE",
+    "last_affected_month": "DATE",
+    "affected_month_count": "INTEGER",
+    "affected_indicators": "VARCHAR",
+}
+
+
+def month_ends(first: str, count: int) -> list[dt.date]:
+    """``count`` consecutive month ends from the month of ``first`` (YYYY-MM-DD)."""
+    start = dt.date.fromisoformat(first).replace(day=1)
+    ends = []
+    for offset in range(count):
+        year, month = divmod(start.month - 1 + offset + 1, 12)
+        ends.append(dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1))
+    return ends
+
+
+def scorecard_row(
+    indicator: str,
+    period_end: dt.date,
+    numerator: int | None,
+    denominator: float | None = None,
+    *,
+    unit: str = "pct",
+    breakdown: str = "all",
+    breakdown_value: str = "all",
+    value: float | None = None,
+) -> dict:
+    """A fct_scorecard_monthly row; a percentage's value is computed unless given."""
+    if value is None and numerator is not None:
+        value = 100 * numerator / denominator if unit == "pct" and denominator else numerator
+    return {
+        "indicator_code": indicator,
+        "period_end": period_end,
+        "breakdown": breakdown,
+        "breakdown_value": breakdown_value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "unit": unit,
+    }
+
+
+def steady_scorecard(months: int = 6) -> list[dict]:
+    """A faithful scorecard: a percentage near 80% of 200 children and a count near 300."""
+    rows = []
+    for index, period_end in enumerate(month_ends("2024-01-31", months)):
+        rows.append(scorecard_row("CLA_VISITS_IN_TIME", period_end, 160 + index % 3, 200))
+        rows.append(scorecard_row("CLA_COUNT", period_end, 300 + 4 * index, unit="count"))
+        rows.append(
+            scorecard_row(
+                "CLA_VISITS_IN_TIME",
+                period_end,
+                40 + index % 2,
+                50,
+                breakdown="age_band",
+                breakdown_value="10_to_15",
+            )
+        )
+    return rows
+
+
+def write_table(
+    path: Path, schema: str, table: str, columns: dict[str, str], rows: list[dict]
+) -> Path:
+    """Create (or replace) ``schema.table`` in the DuckDB file at ``path`` holding ``rows``."""
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(f"create schema if not exists {schema}")
+        definition = ", ".join(f'"{name}" {kind}' for name, kind in columns.items())
+        connection.execute(f"create or replace table {schema}.{table} ({definition})")
+        if rows:
+            frame = pd.DataFrame.from_records([{c: r.get(c) for c in columns} for r in rows])
+            connection.register("incoming", frame)
+            connection.execute(f"insert into {schema}.{table} by name select * from incoming")
+            connection.unregister("incoming")
+    return path
+
+
+def dq_finding(kind: str, severity: str, system: str = "liquid_logic", table: str = "x") -> dict:
+    """A marts.dq_findings row (decision 0007 columns)."""
+    return {
+        "finding_id": f"{kind}:{system}:{table}",
+        "defect_kind": kind,
+        "source_system": system,
+        "table_name": table,
+        "severity": severity,
+        "title": kind.replace("_", " "),
+        "child_count": 3,
+        "record_count": 4,
+        "first_affected_month": dt.date(2021, 7, 31),
+        "last_affected_month": dt.date(2026, 10, 31),
+        "affected_month_count": 64,
+        "affected_indicators": "CLA_COUNT",
+    }

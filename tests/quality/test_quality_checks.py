@@ -10,24 +10,37 @@ import pytest
 from quality_fixtures import IDENTIFYING_VALUES, WarehouseBuilder
 
 from orchestration.defs.quality import quality_checks
-from orchestration.defs.quality.checks import RAW_CLA_EPISODES, RAW_PERSON, RAW_SUITE_CHECKS
+from orchestration.defs.quality.checks import (
+    RAW_CLA_EPISODES,
+    RAW_PERSON,
+    RAW_SUITE_CHECKS,
+    SUITE_CHECKS,
+)
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.lib.gx_runner import EXPECTATIONS_DIR, load_suite
 
 PERSON_CHECK = dg.AssetCheckKey(RAW_PERSON, "gx_raw_person")
 EPISODES_CHECK = dg.AssetCheckKey(RAW_CLA_EPISODES, "gx_raw_cla_episodes")
 
-# The raw assets belong to ingest; the checks only need their keys to exist.
-RAW_ASSETS = [dg.AssetSpec(RAW_PERSON), dg.AssetSpec(RAW_CLA_EPISODES)]
+# The assets belong to ingest and dbt; the checks only need their keys to exist.
+CHECKED_ASSETS = [
+    dg.AssetSpec(key)
+    for key in sorted(
+        {c.asset_key for c in SUITE_CHECKS} | {d for c in SUITE_CHECKS for d in c.additional_deps},
+        key=lambda key: key.to_user_string(),
+    )
+]
+# The tiny warehouse of these tests holds the two raw tables only.
+FIXTURE_CHECKS = dg.AssetSelection.checks(PERSON_CHECK, EPISODES_CHECK)
 
 
 def _evaluate(
     config_path: Path, selection: dg.AssetSelection | None = None
 ) -> dict[dg.AssetCheckKey, dg.AssetCheckEvaluation]:
     result = dg.materialize(
-        [*RAW_ASSETS, *quality_checks],
+        [*CHECKED_ASSETS, *quality_checks],
         resources={"scorecard_config": ScorecardConfigResource(config_path=str(config_path))},
-        selection=selection or dg.AssetSelection.all_asset_checks(),
+        selection=selection or FIXTURE_CHECKS,
     )
     assert result.success
     return {
@@ -163,13 +176,24 @@ def test_one_check_can_run_on_its_own(
     assert set(evaluations) == {PERSON_CHECK}
 
 
-def test_quality_checks_are_wired_to_the_raw_assets() -> None:
+def test_quality_checks_are_wired_to_the_assets() -> None:
     specs = {spec.key: spec for checks in quality_checks for spec in checks.check_specs}
 
-    assert set(specs) == {PERSON_CHECK, EPISODES_CHECK}
+    assert set(specs) == {check.check_key for check in SUITE_CHECKS}
+    assert {PERSON_CHECK, EPISODES_CHECK} <= set(specs)
     assert {dep.asset_key for dep in specs[EPISODES_CHECK].additional_deps} == {RAW_PERSON}
+    assert [checks.node_def.name for checks in quality_checks] == [
+        "raw_gx_suites",
+        "staging_gx_suites",
+        "marts_gx_suites",
+    ]
+    by_layer = {checks.node_def.name: checks for checks in quality_checks}
+    assert {s.asset_key.path[0] for s in by_layer["raw_gx_suites"].check_specs} == {"raw"}
+    assert {s.asset_key.path[0] for s in by_layer["staging_gx_suites"].check_specs} == {"staging"}
+    assert {s.asset_key.path[0] for s in by_layer["marts_gx_suites"].check_specs} == {"marts"}
+    assert {check.suite_name for check in RAW_SUITE_CHECKS} >= {"raw_person", "raw_cla_episodes"}
     defs = dg.Definitions(
-        assets=RAW_ASSETS,
+        assets=CHECKED_ASSETS,
         asset_checks=quality_checks,
         resources={"scorecard_config": ScorecardConfigResource()},
     )
@@ -181,10 +205,10 @@ def test_quality_checks_are_wired_to_the_raw_assets() -> None:
 )
 def test_every_suite_file_has_a_check_on_its_asset(suite_file: Path) -> None:
     suite = load_suite(suite_file)
-    wired = {check.suite_name: check for check in RAW_SUITE_CHECKS}
+    wired = {check.suite_name: check for check in SUITE_CHECKS}
 
     assert suite.name == suite_file.stem
     assert suite.name in wired
     assert wired[suite.name].asset_key == dg.AssetKey(list(suite.asset_key))
-    expected_deps = {dg.AssetKey(["raw", table]) for table in suite.reads_tables}
+    expected_deps = {dg.AssetKey(list(key)) for key in suite.read_asset_keys}
     assert set(wired[suite.name].additional_deps) == expected_deps

@@ -489,7 +489,7 @@ def test_a_suite_must_list_the_tables_it_joins_to(tmp_path: Path) -> None:
     path = tmp_path / "unlisted.json"
     path.write_text(json.dumps(document), encoding="utf-8")
 
-    with pytest.raises(SuiteFileError, match=r"reads_tables must list \['ssd_person'\]"):
+    with pytest.raises(SuiteFileError, match=r"reads_tables must list \['raw\.ssd_person'\]"):
         load_suite(path)
 
 

@@ -1,10 +1,11 @@
-"""Great Expectations suites (``expectations/``) as Dagster asset checks on the raw layer.
+"""Great Expectations suites (``expectations/``) as Dagster asset checks on every layer.
 
-One check per suite, on the raw asset the suite validates. All suites run from one
+One check per suite, on the asset the suite validates: raw tables (latest extract of each
+system), dbt staging models and marts (whole table). The suites of a layer run from one
 ``multi_asset_check`` (subsettable), so a run that checks several tables imports GX and builds
-its context once. A check passes when every expectation is met; when it fails its severity is
-ERROR if any ERROR expectation failed, else WARN. Checks open the warehouse read-only and
-write GX Data Docs to ``<output_dir>/data_docs/``.
+its context once per layer. A check passes when every expectation is met; when it fails its
+severity is ERROR if any ERROR expectation failed, else WARN. Checks open the warehouse
+read-only, run in the warehouse pool, and write GX Data Docs to ``<output_dir>/data_docs/``.
 """
 
 # No ``from __future__ import annotations``: Dagster inspects the check function's
@@ -35,6 +36,16 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 RAW_PERSON = AssetKey(["raw", "ssd_person"])
 RAW_CLA_EPISODES = AssetKey(["raw", "ssd_cla_episodes"])
+SCORECARD_MART = AssetKey(["marts", "fct_scorecard_monthly"])
+DQ_FINDINGS_MART = AssetKey(["marts", "dq_findings"])
+
+
+def _raw(table: str) -> AssetKey:
+    return AssetKey(["raw", table])
+
+
+def _staging(model: str) -> AssetKey:
+    return AssetKey(["staging", model])
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,134 @@ RAW_SUITE_CHECKS: tuple[SuiteCheck, ...] = (
         "to the person table, dates valid (ERROR); date order and DfE codes (WARN).",
         additional_deps=(RAW_PERSON,),
     ),
+    *(
+        SuiteCheck(
+            f"raw_{table.removeprefix('ssd_')}",
+            _raw(table),
+            f"GX suite raw_{table.removeprefix('ssd_')} on each system's latest {what} extract: "
+            f"ids present and unique, link to {link}, dates readable, not in the future, not "
+            f"before 1990 (ERROR); {warn}.",
+            additional_deps=(_raw(parent),),
+        )
+        for table, what, link, parent, warn in (
+            (
+                "ssd_cla_placement",
+                "placement",
+                "the person table",
+                "ssd_person",
+                "date order, start before birth, placement type and provider codes (WARN)",
+            ),
+            (
+                "ssd_legal_status",
+                "legal status",
+                "the person table",
+                "ssd_person",
+                "date order, start before birth, legal status codes (WARN)",
+            ),
+            (
+                "ssd_cla_visits",
+                "CLA visit",
+                "the person table",
+                "ssd_person",
+                "visit before birth (WARN)",
+            ),
+            (
+                "ssd_cla_reviews",
+                "CLA review",
+                "the CLA episodes table",
+                "ssd_cla_episodes",
+                "row count (WARN)",
+            ),
+            (
+                "ssd_cla_health",
+                "health check",
+                "the person table",
+                "ssd_person",
+                "check before birth, check type codes (WARN)",
+            ),
+            (
+                "ssd_cin_episodes",
+                "CIN episode",
+                "the person table",
+                "ssd_person",
+                "date order, primary need codes (WARN)",
+            ),
+            (
+                "ssd_cin_assessments",
+                "CIN assessment",
+                "the person table",
+                "ssd_person",
+                "date order (WARN)",
+            ),
+            (
+                "ssd_cp_plans",
+                "CP plan",
+                "the person table",
+                "ssd_person",
+                "date order, category codes (WARN)",
+            ),
+            ("ssd_cp_visits", "CP visit", "the person table", "ssd_person", "row count (WARN)"),
+            ("ssd_cp_reviews", "CP review", "the person table", "ssd_person", "row count (WARN)"),
+            (
+                "ssd_care_leavers",
+                "care leaver",
+                "the person table",
+                "ssd_person",
+                "row count (WARN)",
+            ),
+        )
+    ),
+)
+
+STAGING_SUITE_CHECKS: tuple[SuiteCheck, ...] = (
+    SuiteCheck(
+        "staging_person",
+        _staging("stg_ssd__person"),
+        "GX suite staging_person on the whole staging person model: dates that raw held but "
+        "staging could not parse (ERROR); legacy person ids that name no person, so the "
+        "crosswalk cannot join the child's history (WARN).",
+        additional_deps=(RAW_PERSON,),
+    ),
+    *(
+        SuiteCheck(
+            f"staging_{table.removeprefix('ssd_')}",
+            _staging(f"stg_ssd__{table.removeprefix('ssd_')}"),
+            f"GX suite staging_{table.removeprefix('ssd_')} on the whole staging model: dates "
+            "that raw held but staging could not parse (ERROR).",
+            additional_deps=(_raw(table),),
+        )
+        for table in (
+            "ssd_cla_episodes",
+            "ssd_cla_placement",
+            "ssd_legal_status",
+            "ssd_cla_visits",
+            "ssd_cin_episodes",
+            "ssd_cp_plans",
+            "ssd_cp_visits",
+        )
+    ),
+)
+
+MARTS_SUITE_CHECKS: tuple[SuiteCheck, ...] = (
+    SuiteCheck(
+        "marts_scorecard_monthly",
+        SCORECARD_MART,
+        "GX suite marts_scorecard_monthly on the whole scorecard: percentages within 0-100, "
+        "numerators within denominators, no negative figures (ERROR); month-on-month moves "
+        "beyond tolerance (WARN). Counts per indicator.",
+    ),
+    SuiteCheck(
+        "marts_dq_findings",
+        DQ_FINDINGS_MART,
+        "GX suite marts_dq_findings on the migration-gap findings (decision 0007): any "
+        "finding of an ERROR kind (ERROR), of a WARN kind (WARN). Counts per defect kind.",
+    ),
+)
+
+SUITE_CHECKS: tuple[SuiteCheck, ...] = (
+    *RAW_SUITE_CHECKS,
+    *STAGING_SUITE_CHECKS,
+    *MARTS_SUITE_CHECKS,
 )
 
 
@@ -154,6 +293,18 @@ def check_result(suite_check: SuiteCheck, outcome: "SuiteOutcome") -> AssetCheck
     )
 
 
+def missing_table_result(suite_check: SuiteCheck, reason: str) -> AssetCheckResult:
+    """A failed ERROR result for a suite whose table or columns are not in the warehouse."""
+    return AssetCheckResult(
+        asset_key=suite_check.asset_key,
+        check_name=suite_check.check_name,
+        passed=False,
+        severity=AssetCheckSeverity.ERROR,
+        description=f"Not evaluated: {reason}",
+        metadata={"suite": suite_check.suite_name, "not_evaluated": reason},
+    )
+
+
 def build_suite_checks(
     suite_checks: Sequence[SuiteCheck] = RAW_SUITE_CHECKS, name: str = "raw_gx_suites"
 ) -> AssetChecksDefinition:
@@ -180,18 +331,27 @@ def build_suite_checks(
     ) -> Iterator[AssetCheckResult]:
         # Imported here, not at module level: GX takes ~3 s to import and only the processes
         # that run these checks need it, not every load of the code location.
-        from orchestration.lib.gx_runner import run_suites, suite_path
+        from orchestration.lib.gx_runner import DATA_DOCS_FOLDER, GxSession, run_suites, suite_path
+        from orchestration.lib.quality_metrics import WarehouseSchemaError
 
         config = scorecard_config.load()
         selected = [c for c in suite_checks if c.check_key in context.selected_asset_check_keys]
-        outcomes = run_suites(
-            [suite_path(suite_check.suite_name) for suite_check in selected],
-            warehouse_path=config.warehouse_path,
-            systems=config.system_names,
-            output_dir=config.output_dir,
-            run_name=context.run.run_id,
-        )
-        for suite_check, outcome in zip(selected, outcomes, strict=True):
+        session = GxSession(config.output_dir / DATA_DOCS_FOLDER)
+        for suite_check in selected:
+            try:
+                (outcome,) = run_suites(
+                    [suite_path(suite_check.suite_name)],
+                    warehouse_path=config.warehouse_path,
+                    systems=config.system_names,
+                    output_dir=config.output_dir,
+                    run_name=context.run.run_id,
+                    session=session,
+                )
+            except WarehouseSchemaError as error:
+                # A table not built yet fails its own check; the layer's other suites still run.
+                context.log.error("%s: %s", suite_check.check_name, error)
+                yield missing_table_result(suite_check, str(error))
+                continue
             context.log.info(
                 "%s: %s", suite_check.check_name, "passed" if outcome.success else "failed"
             )
@@ -201,5 +361,9 @@ def build_suite_checks(
 
 
 def build_quality_checks() -> list[AssetChecksDefinition]:
-    """Every quality check of the code location."""
-    return [build_suite_checks()]
+    """Every quality check of the code location: one multi-asset check per layer."""
+    return [
+        build_suite_checks(RAW_SUITE_CHECKS, "raw_gx_suites"),
+        build_suite_checks(STAGING_SUITE_CHECKS, "staging_gx_suites"),
+        build_suite_checks(MARTS_SUITE_CHECKS, "marts_gx_suites"),
+    ]
