@@ -135,3 +135,21 @@ def scorecard_indicator_rows(
             f"from {from_relation}"
         )
     return "\nunion all\n".join(selects)
+
+
+def dq_defect_kinds() -> list[str]:
+    return ["missing_open_children", "recording_cliff"]
+
+
+def dq_finding_columns() -> list[str]:
+    return [
+        "defect_kind",
+        "source_system",
+        "table_name",
+        "child_key",
+        "person_id",
+        "record_id",
+        "affected_from",
+        "affected_to",
+        "detail",
+    ]

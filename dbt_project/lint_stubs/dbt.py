@@ -25,3 +25,9 @@ def datediff(first_date: str, second_date: str, datepart: str) -> str:
 
 def dateadd(datepart: str, interval: object, from_date_or_timestamp: str) -> str:
     return f"({from_date_or_timestamp} + {interval})"
+
+
+def listagg(
+    measure: str, delimiter_text: str = "','", order_by_clause: str = "", limit_num: int = 0
+) -> str:
+    return f"string_agg({measure}, {delimiter_text} {order_by_clause})"

@@ -34,6 +34,8 @@ class AuthorityRun:
     config_path: Path
     config: ScorecardConfig
     success: bool
+    # "<asset key>:<check name> (<severity>)" of every asset check that did not pass
+    failed_checks: tuple[str, ...] = ()
 
     @property
     def truth_dir(self) -> Path:
@@ -88,8 +90,9 @@ def environment(values: Mapping[str, str | None]) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def run_pipeline(config_path: Path) -> bool:
-    """Run the ``scorecard`` job in process against the given configuration file."""
+def run_pipeline(config_path: Path) -> tuple[bool, tuple[str, ...]]:
+    """Run the ``scorecard`` job in process against the given configuration file; returns
+    whether the run succeeded and the asset checks that did not pass."""
     ensure_dbt_manifest()
     with environment(
         {
@@ -103,7 +106,15 @@ def run_pipeline(config_path: Path) -> bool:
         from orchestration.definitions import defs
 
         result = defs.get_job_def("scorecard").execute_in_process(raise_on_error=False)
-    return result.success
+    failed = tuple(
+        sorted(
+            f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name} "
+            f"({evaluation.severity.value})"
+            for evaluation in result.get_asset_check_evaluations()
+            if not evaluation.passed
+        )
+    )
+    return result.success, failed
 
 
 def generate_authority(
@@ -122,8 +133,14 @@ def build_authority(folder: Path, *, population: int, defects: Mapping[str, floa
     """Generate an authority in ``folder`` and run the whole pipeline on it."""
     config_path, config = generate_authority(folder, population=population, defects=defects)
     log.info("running the pipeline on %s", folder)
-    success = run_pipeline(config_path)
-    return AuthorityRun(folder=folder, config_path=config_path, config=config, success=success)
+    success, failed_checks = run_pipeline(config_path)
+    return AuthorityRun(
+        folder=folder,
+        config_path=config_path,
+        config=config,
+        success=success,
+        failed_checks=failed_checks,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -144,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         defects=parse_defect_overrides(args.defect),
     )
     print(f"pipeline {'succeeded' if run.success else 'FAILED'}: {run.config_path}")
+    for check in run.failed_checks:
+        print(f"  check not passed: {check}")
     return 0 if run.success else 1
 
 

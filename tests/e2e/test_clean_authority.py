@@ -190,3 +190,33 @@ def test_child_compliance_drill_down_is_published_pseudonymised(clean_run: Pipel
     text_columns = ["person_key", "indicator_code", "team", "worker"]
     published_text = {str(value) for column in text_columns for value in drill[column].dropna()}
     assert not published_text & person_ids
+
+
+def test_a_faithful_migration_has_no_migration_finding(clean_run: PipelineRun) -> None:
+    """No dq_* model has a row, so no finding, no flag and no GX failure downstream."""
+    with duckdb.connect(str(clean_run.config.warehouse_path), read_only=True) as connection:
+        models = [
+            name
+            for (name,) in connection.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'intermediate' and table_name like 'dq\\_%' escape '\\'"
+            ).fetchall()
+        ]
+        rows = {
+            name: connection.execute(f"select count(*) from intermediate.{name}").fetchone()[0]
+            for name in models
+        }
+        findings = connection.execute("select count(*) from marts.dq_findings").fetchone()[0]
+        flagged = connection.execute(
+            "select count(*) from marts.fct_scorecard_monthly "
+            "where data_quality_flag like '%migration_gap%'"
+        ).fetchone()[0]
+    assert len(models) == 13, sorted(models)
+    assert {name: count for name, count in rows.items() if count} == {}
+    assert findings == 0
+    assert flagged == 0
+
+
+def test_a_faithful_migration_passes_every_check(clean_run: PipelineRun) -> None:
+    """dbt tests, GX suites of every layer and the migration findings: no ERROR, no WARN."""
+    assert clean_run.failed_checks == ()

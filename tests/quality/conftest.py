@@ -1,4 +1,5 @@
-"""Fixtures for the quality tests: a tiny raw warehouse and a scorecard config."""
+"""Fixtures for the quality tests: a tiny raw warehouse, a scorecard config and a synthetic
+authority with every changeover defect."""
 
 from __future__ import annotations
 
@@ -18,6 +19,13 @@ from quality_fixtures import (
     WarehouseBuilder,
     build_warehouse,
 )
+
+from orchestration.evaluation.authority_runs import AuthorityRun, build_authority
+from orchestration.synthetic.settings import DEFECT_KINDS
+
+DEFECT_AUTHORITY_POPULATION = 5_000
+# Every kind at 5% of its eligible records; a recording cliff is a large fall by nature.
+DEFECT_AUTHORITY_RATES = {**dict.fromkeys(DEFECT_KINDS, 0.05), "recording_cliff": 0.5}
 
 
 @pytest.fixture
@@ -66,3 +74,13 @@ def config_file(tmp_path: Path) -> Callable[[Path], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def defect_authority(tmp_path_factory: pytest.TempPathFactory) -> AuthorityRun:
+    """A small synthetic authority with every changeover defect at once (the evaluation
+    rates of ``make dq-eval``), run through the whole pipeline once per session."""
+    folder = tmp_path_factory.mktemp("defect_authority")
+    return build_authority(
+        folder, population=DEFECT_AUTHORITY_POPULATION, defects=DEFECT_AUTHORITY_RATES
+    )

@@ -19,7 +19,7 @@ SNAPSHOTS = Path(__file__).resolve().parents[1] / "snapshots"
 
 @pytest.fixture(scope="module")
 def defs() -> Definitions:
-    from tests.e2e.conftest import ensure_dbt_manifest
+    from orchestration.evaluation.authority_runs import ensure_dbt_manifest
 
     ensure_dbt_manifest()
     from orchestration.definitions import defs as code_location

@@ -38,6 +38,23 @@ indicator_rows as (
     {% endfor -%}
 ),
 
+-- migration findings that distort an indicator-month flag all its rows (docs/decisions/0007)
+migration_flags as (
+    select
+        indicator_code,
+        period_end,
+        {{ dbt.listagg("'migration_gap:' || defect_kind", "'; '", 'order by defect_kind') }}
+            as migration_flag
+    from (
+        select distinct
+            indicator_code,
+            period_end,
+            defect_kind
+        from {{ ref('int_dq_indicator_months') }}
+    ) as distorted
+    group by indicator_code, period_end
+),
+
 -- targets, RAG and benchmarks describe the headline figure, so only 'all'/'all' rows get them
 targets as (
     select
@@ -94,12 +111,22 @@ select
         or indicator_rows.denominator between 1 and 4,
         false
     ) as is_suppressed,
-    cast(indicator_rows.data_quality_flag as varchar) as data_quality_flag,
+    cast(
+        case
+            when migration_flags.migration_flag is null then indicator_rows.data_quality_flag
+            when indicator_rows.data_quality_flag is null then migration_flags.migration_flag
+            else indicator_rows.data_quality_flag || '; ' || migration_flags.migration_flag
+        end as varchar
+    ) as data_quality_flag,
     cast(benchmarks.benchmark_year as varchar) as benchmark_year,
     cast(benchmarks.sn_neighbour_count as integer) as sn_neighbour_count
 from indicator_rows
 inner join catalogue
     on indicator_rows.indicator_code = catalogue.indicator_code
+left join migration_flags
+    on
+        indicator_rows.indicator_code = migration_flags.indicator_code
+        and indicator_rows.period_end = migration_flags.period_end
 left join targets
     on
         indicator_rows.indicator_code = targets.indicator_code
