@@ -11,7 +11,7 @@ export SCORECARD_CONFIG ?= $(CURDIR)/config/demo.yaml
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: setup demo test dev generate run summary lint format manifest docs clean
+.PHONY: setup demo test dev generate run summary lint format manifest docs clean dq-eval
 
 setup: $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
 
@@ -33,8 +33,10 @@ manifest: $(STAMP)
 generate: setup
 	$(BIN)/python -m orchestration.synthetic --config $(SCORECARD_CONFIG)
 
+# `dagster job execute` runs no sensors, so the alert digest is sent by the CLI after it.
 run: setup
 	$(BIN)/dagster job execute -m orchestration.definitions -j scorecard
+	$(BIN)/python -m orchestration.cli --config $(SCORECARD_CONFIG) alert --run-id latest
 
 summary: setup
 	$(BIN)/python -m orchestration.cli --config $(SCORECARD_CONFIG) summary
@@ -56,6 +58,11 @@ format: setup
 
 test: setup lint
 	$(BIN)/python -m pytest -q
+
+# Recall and precision of the migration-gap models on generated authorities (one per
+# defect kind, all kinds, clean); options via DQ_EVAL_ARGS, e.g. "--population 2000 --jobs 1".
+dq-eval: setup
+	$(BIN)/python -m orchestration.evaluation.dq_eval $(DQ_EVAL_ARGS)
 
 docs: setup
 	$(DBT) docs generate $(DBT_DIRS)
