@@ -53,7 +53,9 @@ indicator_lists as (
             'distinct indicator_months.indicator_code',
             "'; '",
             'order by indicator_months.indicator_code'
-        ) }} as affected_indicators
+        ) }} as affected_indicators,
+        min(indicator_months.period_end) as first_flagged_month,
+        max(indicator_months.period_end) as last_flagged_month
     from findings
     inner join {{ ref('int_dq_indicator_months') }} as indicator_months
         on
@@ -80,10 +82,19 @@ select
     cast(case when findings.child_count = 0 then null else findings.child_count end as bigint)
         as child_count,
     cast(findings.record_count as bigint) as record_count,
-    cast(findings.first_affected_month as date) as first_affected_month,
-    cast(findings.last_affected_month as date) as last_affected_month,
+    -- months it flags in the scorecard when it distorts indicators, else its records' months
     cast(
-        {{ dbt.datediff('findings.first_affected_month', 'findings.last_affected_month', 'month') }} + 1
+        coalesce(indicator_lists.first_flagged_month, findings.first_affected_month) as date
+    ) as first_affected_month,
+    cast(
+        coalesce(indicator_lists.last_flagged_month, findings.last_affected_month) as date
+    ) as last_affected_month,
+    cast(
+        {{ dbt.datediff(
+            'coalesce(indicator_lists.first_flagged_month, findings.first_affected_month)',
+            'coalesce(indicator_lists.last_flagged_month, findings.last_affected_month)',
+            'month'
+        ) }} + 1
         as integer
     ) as affected_month_count,
     cast(coalesce(indicator_lists.affected_indicators, '') as varchar) as affected_indicators,

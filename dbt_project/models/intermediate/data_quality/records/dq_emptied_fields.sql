@@ -23,7 +23,16 @@
                 then cast({{ dbt.last_day('matched_intervals.record_date', 'month') }} as date)
         end as affected_to
 {%- endset %}
-with migrated_children as (
+with reused_person_ids as (
+    -- a successor person holding two legacy children's records is compared with one of
+    -- them only: its "emptied" fields are the other child's, reported as reused_person_id
+    select distinct
+        source_system,
+        person_id
+    from {{ ref('dq_reused_person_id') }}
+),
+
+migrated_children as (
     select
         legacy_system,
         successor_system,
@@ -180,4 +189,11 @@ select
 from field_pairs
 where
     nullif(trim(legacy_value), '') is not null
+    and not exists (
+        select 1
+        from reused_person_ids
+        where
+            field_pairs.successor_system = reused_person_ids.source_system
+            and field_pairs.person_id = reused_person_ids.person_id
+    )
     and nullif(trim(successor_value), '') is null
