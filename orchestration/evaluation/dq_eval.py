@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 DEFAULT_POPULATION = 5_000
 DEFAULT_WORKDIR = Path("var/dq_eval")
 REPORT_NAME = "dq_eval.md"
+FAILED_CHECKS_NAME = "failed_checks.txt"
 CLEAN_SCENARIO = "clean"
 ALL_KINDS_SCENARIO = "all_kinds"
 TABLE_UNIT_KINDS = frozenset({"recording_cliff"})
@@ -130,6 +131,8 @@ class ScenarioResult:
     scores: tuple[KindScore, ...]
     error_findings: int
     warn_findings: int
+    # asset checks (dbt tests, GX suites) that did not pass in the scenario's run
+    failed_checks: tuple[str, ...] = ()
 
     @property
     def findings(self) -> int:
@@ -235,17 +238,25 @@ def evaluate_folder(scenario: Scenario, folder: Path, pipeline_succeeded: bool) 
     """Score one scenario from its folder (``landing/_truth/defects.csv``, the warehouse)."""
     truth = read_truth(folder / "landing" / "_truth" / "defects.csv")
     records, severities = read_warehouse(folder / "warehouse.duckdb")
+    failed_checks_file = folder / FAILED_CHECKS_NAME
+    failed_checks = (
+        tuple(line for line in failed_checks_file.read_text(encoding="utf-8").splitlines() if line)
+        if failed_checks_file.exists()
+        else ()
+    )
     return ScenarioResult(
         scenario=scenario,
         pipeline_succeeded=pipeline_succeeded,
         scores=tuple(score_scenario(scenario, truth, records)),
         error_findings=severities.get("ERROR", 0),
         warn_findings=severities.get("WARN", 0),
+        failed_checks=failed_checks,
     )
 
 
 def failures(results: Iterable[ScenarioResult]) -> list[str]:
-    """Why the evaluation fails: a single-kind recall below 100%, or a clean finding."""
+    """Why the evaluation fails: a single-kind recall below 100%, or a clean finding or
+    failed check."""
     reasons = []
     for result in results:
         name = result.scenario.name
@@ -254,6 +265,11 @@ def failures(results: Iterable[ScenarioResult]) -> list[str]:
                 reasons.append(
                     f"clean scenario has {result.findings} finding(s) "
                     f"({result.error_findings} ERROR, {result.warn_findings} WARN)"
+                )
+            if result.failed_checks:
+                reasons.append(
+                    f"clean scenario: {len(result.failed_checks)} check(s) not passed: "
+                    + ", ".join(result.failed_checks)
                 )
             continue
         if name == ALL_KINDS_SCENARIO:
@@ -293,21 +309,22 @@ def render_markdown(results: Sequence[ScenarioResult]) -> str:
             lines.append(f"| {result.scenario.name} | (none) | 0 | 0 | 0 | n/a | n/a |")
     lines += [
         "",
-        "| scenario | pipeline | findings | ERROR | WARN |",
-        "| --- | --- | ---: | ---: | ---: |",
+        "| scenario | pipeline | findings | ERROR | WARN | checks not passed |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         status = "succeeded" if result.pipeline_succeeded else "failed"
         lines.append(
             f"| {result.scenario.name} | {status} | {result.findings} | "
-            f"{result.error_findings} | {result.warn_findings} |"
+            f"{result.error_findings} | {result.warn_findings} | {len(result.failed_checks)} |"
         )
     clean = [result for result in results if result.scenario.name == CLEAN_SCENARIO]
     if clean:
         lines += [
             "",
             f"Clean scenario: {clean[0].findings} finding(s) in `{FINDINGS_TABLE}` "
-            f"({clean[0].error_findings} ERROR, {clean[0].warn_findings} WARN).",
+            f"({clean[0].error_findings} ERROR, {clean[0].warn_findings} WARN); "
+            f"{len(clean[0].failed_checks)} asset check(s) not passed.",
         ]
     return "\n".join(lines) + "\n"
 
@@ -317,7 +334,12 @@ def _run_scenario(folder: str, population: int, defects: dict[str, float]) -> bo
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from orchestration.evaluation.authority_runs import build_authority
 
-    return build_authority(Path(folder), population=population, defects=defects).success
+    run = build_authority(Path(folder), population=population, defects=defects)
+    # Kept beside the warehouse so --evaluate-only re-reads it.
+    (Path(folder) / FAILED_CHECKS_NAME).write_text(
+        "".join(f"{check}\n" for check in run.failed_checks), encoding="utf-8"
+    )
+    return run.success
 
 
 def run_scenarios(

@@ -263,7 +263,7 @@ def test_evaluate_folder_reads_truth_and_warehouse(tmp_path: Path) -> None:
     assert "| missing_open_children | missing_open_children | 2 | 2 | 2 | 100.0% | 100.0% |" in (
         markdown
     )
-    assert "| missing_open_children | failed | 3 | 2 | 1 |" in markdown
+    assert "| missing_open_children | failed | 3 | 2 | 1 | 0 |" in markdown
 
 
 def test_clean_folder_without_truth_file_and_tables_empty(tmp_path: Path) -> None:
@@ -274,6 +274,20 @@ def test_clean_folder_without_truth_file_and_tables_empty(tmp_path: Path) -> Non
     assert result.scores == ()
     assert failures([result]) == []
     assert "Clean scenario: 0 finding(s)" in render_markdown([result])
+
+
+def test_a_failed_check_on_the_clean_scenario_fails_the_evaluation(tmp_path: Path) -> None:
+    folder = tmp_path / CLEAN_SCENARIO
+    make_folder(folder, truth=[], records=[], findings=[])
+    (folder / "failed_checks.txt").write_text(
+        "marts/fct_scorecard_monthly:gx_marts_scorecard_monthly (WARN)\n", encoding="utf-8"
+    )
+    result = evaluate_folder(Scenario(CLEAN_SCENARIO, {}), folder, pipeline_succeeded=True)
+    assert result.failed_checks == (
+        "marts/fct_scorecard_monthly:gx_marts_scorecard_monthly (WARN)",
+    )
+    assert any("check(s) not passed" in reason for reason in failures([result]))
+    assert "1 asset check(s) not passed" in render_markdown([result])
 
 
 def test_cli_scores_existing_folders_and_writes_markdown(
