@@ -10,17 +10,13 @@ is checked end to end for every ``dq_*`` model, not here.
 
 from __future__ import annotations
 
-import os
 import re
-from contextlib import closing
-from pathlib import Path
 
-import duckdb
 import pytest
+from dq_finding_helpers import found_units, truth_units_by_kind, warehouse_rows
 
 from orchestration.evaluation.authority_runs import AuthorityRun
-from orchestration.evaluation.dq_eval import Unit, read_truth, units_by_kind
-from orchestration.lib.config import load_config
+from orchestration.evaluation.dq_eval import Unit
 
 IDENTITY_KINDS = (
     "missing_open_children",
@@ -42,51 +38,18 @@ FINDING_COLUMNS = [
 ]
 # With one kind at 5% the children rarely overlap, so nearly every child found is a truth child.
 MIN_PRECISION = 0.9
-# Set to the folder of an already built all-kinds authority (with these models run on it)
-# to test against it instead of building one for the session.
-LOCAL_AUTHORITY_VARIABLE = "DQ_IDENTITY_AUTHORITY"
 
 
 @pytest.fixture(scope="module")
-def identity_authority(request: pytest.FixtureRequest) -> AuthorityRun:
-    """The session's all-kinds authority, or a prebuilt one named by the variable above."""
-    local = os.environ.get(LOCAL_AUTHORITY_VARIABLE)
-    if not local:
-        return request.getfixturevalue("defect_authority")
-    folder = Path(local)
-    config_path = folder / "scorecard.yaml"
-    return AuthorityRun(
-        folder=folder, config_path=config_path, config=load_config(config_path), success=True
-    )
-
-
-def _rows(run: AuthorityRun, sql: str) -> list[tuple]:
-    with closing(duckdb.connect(str(run.config.warehouse_path), read_only=True)) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def _found_units(run: AuthorityRun, kind: str) -> set[Unit]:
-    rows = _rows(
-        run,
-        f"select defect_kind, table_name, cast(person_id as varchar) from intermediate.dq_{kind}",
-    )
-    found = units_by_kind(
-        {"defect_kind": defect_kind, "table_name": table_name, "person_id": person_id}
-        for defect_kind, table_name, person_id in rows
-    )
-    return found.get(kind, set())
-
-
-@pytest.fixture(scope="module")
-def truth_units(identity_authority: AuthorityRun) -> dict[str, set[Unit]]:
-    assert identity_authority.success
-    return units_by_kind(read_truth(identity_authority.truth_dir / "defects.csv"))
+def truth_units(defect_authority: AuthorityRun) -> dict[str, set[Unit]]:
+    assert defect_authority.success
+    return truth_units_by_kind(defect_authority)
 
 
 @pytest.mark.parametrize("kind", IDENTITY_KINDS)
-def test_the_model_has_the_finding_columns(identity_authority: AuthorityRun, kind: str) -> None:
-    columns = _rows(
-        identity_authority,
+def test_the_model_has_the_finding_columns(defect_authority: AuthorityRun, kind: str) -> None:
+    columns = warehouse_rows(
+        defect_authority,
         "select column_name from information_schema.columns "
         f"where table_schema = 'intermediate' and table_name = 'dq_{kind}' "
         "order by ordinal_position",
@@ -96,31 +59,31 @@ def test_the_model_has_the_finding_columns(identity_authority: AuthorityRun, kin
 
 @pytest.mark.parametrize("kind", IDENTITY_KINDS)
 def test_every_truth_child_is_found(
-    identity_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
+    defect_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
 ) -> None:
     truth = truth_units.get(kind, set())
     assert truth, f"the generator injected no {kind}"
-    missed = truth - _found_units(identity_authority, kind)
+    missed = truth - found_units(defect_authority, kind)
     assert not missed, f"{len(missed)} of {len(truth)} {kind} children not found"
 
 
 @pytest.mark.parametrize("kind", IDENTITY_KINDS)
 def test_found_children_are_mostly_truth_children(
-    identity_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
+    defect_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
 ) -> None:
-    found = _found_units(identity_authority, kind)
+    found = found_units(defect_authority, kind)
     true_positives = found & truth_units.get(kind, set())
     assert found
     assert len(true_positives) / len(found) >= MIN_PRECISION
 
 
 def test_a_reused_id_flags_the_host_and_the_absorbed_legacy_child(
-    identity_authority: AuthorityRun,
+    defect_authority: AuthorityRun,
 ) -> None:
-    legacy, successor = (system.name for system in identity_authority.config.systems)
+    legacy, successor = (system.name for system in defect_authority.config.systems)
     counts = dict(
-        _rows(
-            identity_authority,
+        warehouse_rows(
+            defect_authority,
             "select source_system, count(*) from intermediate.dq_reused_person_id group by 1",
         )
     )
@@ -129,28 +92,28 @@ def test_a_reused_id_flags_the_host_and_the_absorbed_legacy_child(
 
 
 def test_a_missing_child_is_reported_in_the_legacy_system(
-    identity_authority: AuthorityRun,
+    defect_authority: AuthorityRun,
 ) -> None:
-    legacy = identity_authority.config.systems[0].name
-    systems = _rows(
-        identity_authority,
+    legacy = defect_authority.config.systems[0].name
+    systems = warehouse_rows(
+        defect_authority,
         "select distinct source_system from intermediate.dq_missing_open_children",
     )
     assert systems == [(legacy,)]
 
 
 @pytest.mark.parametrize("kind", IDENTITY_KINDS)
-def test_detail_names_no_id_name_or_date(identity_authority: AuthorityRun, kind: str) -> None:
+def test_detail_names_no_id_name_or_date(defect_authority: AuthorityRun, kind: str) -> None:
     details = {
         detail
-        for (detail,) in _rows(
-            identity_authority, f"select distinct detail from intermediate.dq_{kind}"
+        for (detail,) in warehouse_rows(
+            defect_authority, f"select distinct detail from intermediate.dq_{kind}"
         )
     }
     names = {
         name
-        for row in _rows(
-            identity_authority, "select forename, surname from staging.stg_ssd__person"
+        for row in warehouse_rows(
+            defect_authority, "select forename, surname from staging.stg_ssd__person"
         )
         for name in row
         if name

@@ -13,17 +13,13 @@ the models are empty on a faithful migration is checked end to end for every ``d
 
 from __future__ import annotations
 
-import os
 import re
-from contextlib import closing
-from pathlib import Path
 
-import duckdb
 import pytest
+from dq_finding_helpers import found_units, truth_units_by_kind, warehouse_rows
 
 from orchestration.evaluation.authority_runs import AuthorityRun
-from orchestration.evaluation.dq_eval import Unit, read_truth, units_by_kind
-from orchestration.lib.config import load_config
+from orchestration.evaluation.dq_eval import Unit
 
 RECORD_KINDS = (
     "truncated_history",
@@ -58,45 +54,12 @@ CLIFF_TABLES = {
 MIN_RECALL = 0.9
 MIN_PRECISION = 0.9
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}")
-# Set to the folder of an already built all-kinds authority (with these models run on it)
-# to test against it instead of building one for the session.
-LOCAL_AUTHORITY_VARIABLE = "DQ_RECORDS_AUTHORITY"
 
 
 @pytest.fixture(scope="module")
-def records_authority(request: pytest.FixtureRequest) -> AuthorityRun:
-    """The session's all-kinds authority, or a prebuilt one named by the variable above."""
-    local = os.environ.get(LOCAL_AUTHORITY_VARIABLE)
-    if not local:
-        return request.getfixturevalue("defect_authority")
-    folder = Path(local)
-    config_path = folder / "scorecard.yaml"
-    return AuthorityRun(
-        folder=folder, config_path=config_path, config=load_config(config_path), success=True
-    )
-
-
-def _rows(run: AuthorityRun, sql: str) -> list[tuple]:
-    with closing(duckdb.connect(str(run.config.warehouse_path), read_only=True)) as connection:
-        return connection.execute(sql).fetchall()
-
-
-def _found_units(run: AuthorityRun, kind: str) -> set[Unit]:
-    rows = _rows(
-        run,
-        f"select defect_kind, table_name, cast(person_id as varchar) from intermediate.dq_{kind}",
-    )
-    found = units_by_kind(
-        {"defect_kind": defect_kind, "table_name": table_name, "person_id": person_id}
-        for defect_kind, table_name, person_id in rows
-    )
-    return found.get(kind, set())
-
-
-@pytest.fixture(scope="module")
-def truth_units(records_authority: AuthorityRun) -> dict[str, set[Unit]]:
-    assert records_authority.success
-    return units_by_kind(read_truth(records_authority.truth_dir / "defects.csv"))
+def truth_units(defect_authority: AuthorityRun) -> dict[str, set[Unit]]:
+    assert defect_authority.success
+    return truth_units_by_kind(defect_authority)
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +73,9 @@ def comparable_truth(truth_units: dict[str, set[Unit]]) -> dict[str, set[Unit]]:
 
 
 @pytest.mark.parametrize("kind", RECORD_KINDS)
-def test_the_model_has_the_finding_columns(records_authority: AuthorityRun, kind: str) -> None:
-    columns = _rows(
-        records_authority,
+def test_the_model_has_the_finding_columns(defect_authority: AuthorityRun, kind: str) -> None:
+    columns = warehouse_rows(
+        defect_authority,
         "select column_name from information_schema.columns "
         f"where table_schema = 'intermediate' and table_name = 'dq_{kind}' "
         "order by ordinal_position",
@@ -122,11 +85,11 @@ def test_the_model_has_the_finding_columns(records_authority: AuthorityRun, kind
 
 @pytest.mark.parametrize("kind", RECORD_KINDS)
 def test_truth_children_are_found(
-    records_authority: AuthorityRun, comparable_truth: dict[str, set[Unit]], kind: str
+    defect_authority: AuthorityRun, comparable_truth: dict[str, set[Unit]], kind: str
 ) -> None:
     truth = comparable_truth.get(kind, set())
     assert truth, f"the generator injected no {kind}"
-    found = _found_units(records_authority, kind)
+    found = found_units(defect_authority, kind)
     assert len(truth & found) / len(truth) >= MIN_RECALL, (
         f"{len(truth - found)} of {len(truth)} {kind} units not found"
     )
@@ -134,24 +97,24 @@ def test_truth_children_are_found(
 
 @pytest.mark.parametrize("kind", RECORD_KINDS)
 def test_found_children_are_mostly_truth_children(
-    records_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
+    defect_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
 ) -> None:
-    found = _found_units(records_authority, kind)
+    found = found_units(defect_authority, kind)
     assert found
     assert len(found & truth_units.get(kind, set())) / len(found) >= MIN_PRECISION
 
 
 def test_every_cliff_table_is_found_and_nothing_else(
-    records_authority: AuthorityRun, truth_units: dict[str, set[Unit]]
+    defect_authority: AuthorityRun, truth_units: dict[str, set[Unit]]
 ) -> None:
     assert truth_units["recording_cliff"] == CLIFF_TABLES
-    assert _found_units(records_authority, "recording_cliff") == CLIFF_TABLES
+    assert found_units(defect_authority, "recording_cliff") == CLIFF_TABLES
 
 
-def test_cliff_rows_are_aggregate_months_after_go_live(records_authority: AuthorityRun) -> None:
-    go_live = records_authority.config.systems[1].live_from
-    rows = _rows(
-        records_authority,
+def test_cliff_rows_are_aggregate_months_after_go_live(defect_authority: AuthorityRun) -> None:
+    go_live = defect_authority.config.systems[1].live_from
+    rows = warehouse_rows(
+        defect_authority,
         "select child_key, person_id, record_id, affected_from, affected_to "
         "from intermediate.dq_recording_cliff",
     )
@@ -163,11 +126,11 @@ def test_cliff_rows_are_aggregate_months_after_go_live(records_authority: Author
 
 
 def test_an_open_end_migrated_as_1900_distorts_every_month_from_the_cutover(
-    records_authority: AuthorityRun,
+    defect_authority: AuthorityRun,
 ) -> None:
-    go_live = records_authority.config.systems[1].live_from
-    rows = _rows(
-        records_authority,
+    go_live = defect_authority.config.systems[1].live_from
+    rows = warehouse_rows(
+        defect_authority,
         "select affected_from, affected_to from intermediate.dq_defaulted_dates "
         "where detail like 'end date defaulted%'",
     )
@@ -178,15 +141,17 @@ def test_an_open_end_migrated_as_1900_distorts_every_month_from_the_cutover(
 
 
 @pytest.mark.parametrize("kind", RECORD_KINDS)
-def test_detail_names_no_id_name_or_date(records_authority: AuthorityRun, kind: str) -> None:
-    rows = _rows(
-        records_authority,
+def test_detail_names_no_id_name_or_date(defect_authority: AuthorityRun, kind: str) -> None:
+    rows = warehouse_rows(
+        defect_authority,
         f"select distinct detail, child_key, person_id, record_id from intermediate.dq_{kind}",
     )
     ids = {value for row in rows for value in row[1:] if value}
     names = {
         name
-        for row in _rows(records_authority, "select forename, surname from staging.stg_ssd__person")
+        for row in warehouse_rows(
+            defect_authority, "select forename, surname from staging.stg_ssd__person"
+        )
         for name in row
         if name
     }
