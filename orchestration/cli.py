@@ -107,7 +107,10 @@ def send_alert(config: ScorecardConfig, run_id: str, dry_run: bool, force: bool)
     if not os.environ.get("DAGSTER_HOME"):
         raise RuntimeError("DAGSTER_HOME is not set: point it at the instance the run used")
     if config.alerts is None and not dry_run:
-        raise RuntimeError(f"{config.source_path}: no alerts: block, nothing to send")
+        # Alerts are optional: a configuration without them has nothing due (make run calls
+        # this after every run, the demo included).
+        logger.info("%s: no alerts: block, no digest sent", config.source_path)
+        return 0
     with dg.DagsterInstance.get() as instance:
         if run_id == "latest":
             finished = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE]

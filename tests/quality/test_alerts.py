@@ -909,3 +909,14 @@ def test_cli_alert_needs_dagster_home(
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     assert cli.main(["--config", str(scorecard), "alert"]) == 2
     assert "DAGSTER_HOME is not set" in caplog.text
+
+
+def test_cli_alert_without_an_alerts_block_has_nothing_to_send(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`make run` calls the command after every run: a config without alerts is not an error."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    caplog.set_level("INFO")
+    demo = Path(__file__).resolve().parents[2] / "config" / "demo.yaml"
+    assert cli.main(["--config", str(demo), "alert", "--run-id", "latest"]) == 0
+    assert "no alerts: block" in caplog.text
