@@ -3,7 +3,9 @@
 -- Two person ids are the same child when they share the date of birth, sex, forename and
 -- surname (trimmed, case-insensitive), or the date of birth and unique pupil number (the
 -- date of birth guards against placeholder UPNs shared by many children). Twins share the
--- date of birth and surname but not the forename, so they are not matched. Names are
+-- date of birth and surname but not the forename, so they are not matched. Two children with
+-- the same names and date of birth are told apart by a UPN or a valid ethnicity code that
+-- both hold and that differ (an emptied or unmapped value does not count). Names are
 -- compared here and never leave the model.
 with system_pairs as (
     select
@@ -39,6 +41,7 @@ successor_persons as (
         lower(trim(persons.forename)) as forename_key,
         lower(trim(persons.surname)) as surname_key,
         upper(trim(persons.common_child_id)) as upn_key,
+        valid_ethnicities.ethnicity_code as ethnicity_key,
         former_ids.person_id is not null as is_migrated
     from {{ ref('stg_ssd__person') }} as persons
     inner join system_pairs
@@ -47,6 +50,8 @@ successor_persons as (
         on
             persons.source_system = former_ids.source_system
             and persons.person_id = former_ids.person_id
+    left join {{ ref('ethnicity_groups') }} as valid_ethnicities
+        on upper(trim(persons.ethnicity)) = valid_ethnicities.ethnicity_code
     left join {{ ref('dq_test_records') }} as test_persons
         -- test records often share made-up names and dates: they are not children
         on
@@ -81,6 +86,8 @@ matched_pairs as (
                     first_person.sex = second_person.sex
                     and first_person.forename_key = second_person.forename_key
                     and first_person.surname_key = second_person.surname_key
+                    and coalesce(first_person.upn_key = second_person.upn_key, true)
+                    and coalesce(first_person.ethnicity_key = second_person.ethnicity_key, true)
                 )
                 or first_person.upn_key = second_person.upn_key
             )
