@@ -7,6 +7,7 @@ file are resolved against the file's own folder, so a config can live anywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from orchestration.lib.publication import working_path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG_PATH = PROJECT_ROOT / "config" / "demo.yaml"
@@ -124,6 +127,30 @@ class ScorecardConfig:
     targets: dict[str, IndicatorTarget] = field(default_factory=dict)
     boundary_postcodes: tuple[str, ...] = ()
     alerts: AlertSettings | None = None
+    # How long a run waits for another run that is writing the warehouse before it stops.
+    run_lock_timeout_seconds: float = 3600.0
+    # Set only on a pipeline run's view of the config (for_pipeline_run): the file readers
+    # see, while warehouse_path is then the run's working copy.
+    published_warehouse_path: Path | None = None
+
+    @property
+    def published_path(self) -> Path:
+        """The published warehouse readers open (the configured ``warehouse_path``)."""
+        return self.published_warehouse_path or self.warehouse_path
+
+    def for_pipeline_run(self) -> ScorecardConfig:
+        """This config as a pipeline run sees it: ``warehouse_path`` is the working copy.
+
+        Runs write the working copy beside the published file and publish it whole at the
+        end (orchestration/lib/publication.py, docs/decisions/0008).
+        """
+        if self.published_warehouse_path is not None:
+            return self
+        return dataclasses.replace(
+            self,
+            warehouse_path=working_path(self.warehouse_path),
+            published_warehouse_path=self.warehouse_path,
+        )
 
     @property
     def quarantine_dir(self) -> Path:
@@ -444,7 +471,16 @@ def parse_config(raw: dict, base_dir: Path, source_path: Path | None = None) -> 
         targets=_parse_targets(raw.get("targets"), where),
         boundary_postcodes=_parse_boundary_postcodes(raw.get("boundary_postcodes"), where),
         alerts=_parse_alerts(raw.get("alerts"), base_dir, where),
+        run_lock_timeout_seconds=_parse_lock_timeout(raw.get("run_lock_timeout_seconds"), where),
     )
+
+
+def _parse_lock_timeout(value: object, where: str) -> float:
+    if value is None:
+        return ScorecardConfig.run_lock_timeout_seconds
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ConfigError(f"{where}: run_lock_timeout_seconds must be a number of seconds >= 0")
+    return float(value)
 
 
 def config_path_from_env() -> Path:

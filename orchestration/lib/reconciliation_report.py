@@ -304,7 +304,7 @@ def render_reconciliation_report(
         f"Counts from 1 to {SMALL_COUNT_THRESHOLD - 1} are shown as "
         f"&quot;fewer than {SMALL_COUNT_THRESHOLD}&quot;. Example keys are keyed pseudonyms "
         "of the child (HMAC-SHA256), the same as <code>person_key</code> in "
-        "<code>marts.fct_child_compliance</code>; they are not case-system ids.</p>",
+        "<code>restricted.fct_child_compliance</code>; they are not case-system ids.</p>",
         notes,
         "</footer>",
         "</main>",

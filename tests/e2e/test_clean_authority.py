@@ -165,9 +165,9 @@ def test_data_docs_are_written(clean_run: PipelineRun) -> None:
 
 
 def test_child_compliance_drill_down_is_published_pseudonymised(clean_run: PipelineRun) -> None:
-    """marts.fct_child_compliance: its overdue children are the scorecard's, and no raw ids."""
+    """restricted.fct_child_compliance: its overdue children are the scorecard's, and no raw ids."""
     with duckdb.connect(str(clean_run.config.warehouse_path), read_only=True) as connection:
-        drill = connection.execute("select * from marts.fct_child_compliance").df()
+        drill = connection.execute("select * from restricted.fct_child_compliance").df()
         person_ids = {
             str(person_id)
             for (person_id,) in connection.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import dagster as dg
+import duckdb
 import pytest
 from ingest_helpers import person
 
@@ -18,6 +19,7 @@ from orchestration.defs.ingest import (
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.lib.config import CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH
 from orchestration.lib.contract import table_contracts
+from orchestration.lib.publication import working_path
 
 REFERENCE_TABLES = ("source_systems", "pipeline_settings", "la_population")
 
@@ -139,6 +141,10 @@ def test_resource_falls_back_to_env_then_demo(landing, monkeypatch):
 
 
 @pytest.mark.parametrize("table", ["ssd_person", "ssd_cla_pep"])
-def test_asset_creates_table_without_files(landing, fetch, table):
+def test_asset_creates_table_without_files(landing, table):
     assert dg.materialize([_asset(table)], resources=_resources(landing)).success
-    assert fetch(f"select count(*) from raw.{table}") == [(0,)]
+    # A run writes the working copy; only publish/warehouse replaces the published file.
+    working = working_path(landing.config.warehouse_path)
+    with duckdb.connect(str(working), read_only=True) as con:
+        assert con.execute(f"select count(*) from raw.{table}").fetchall() == [(0,)]
+    assert not landing.config.warehouse_path.exists()

@@ -379,14 +379,15 @@ def _evaluate_sensor(
     config_path: Path,
 ) -> object:
     event = result.get_run_success_event() if result.success else result.get_run_failure_event()
-    context = dg.build_run_status_sensor_context(
+    # The config resource manages a run lock (a generator resource): open it as a context.
+    with dg.build_run_status_sensor_context(
         sensor_name=sensor_name,
         dagster_event=event,
         dagster_instance=instance,
         dagster_run=result.dagster_run,
         resources={"scorecard_config": ScorecardConfigResource(config_path=str(config_path))},
-    )
-    return _sensor(sensor_name)(context)
+    ) as context:
+        return _sensor(sensor_name)(context)
 
 
 # --- reading what arrived ---------------------------------------------------------------

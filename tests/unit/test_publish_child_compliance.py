@@ -44,7 +44,7 @@ def make_warehouse(path: Path, child_keys: tuple[str, ...] = RAW_IDS) -> None:
 
 def published(path: Path) -> tuple[list[str], list[tuple]]:
     with closing(duckdb.connect(str(path), read_only=True)) as connection:
-        relation = connection.sql("select * from marts.fct_child_compliance order by due_date")
+        relation = connection.sql("select * from restricted.fct_child_compliance order by due_date")
         return list(relation.columns), relation.fetchall()
 
 
@@ -112,7 +112,7 @@ def test_replace_is_atomic(tmp_path: Path) -> None:
         tables = {
             name
             for (name,) in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
+                "select table_name from information_schema.tables where table_schema = 'restricted'"
             ).fetchall()
         }
     assert tables == {"fct_child_compliance"}

@@ -15,6 +15,7 @@ only for as long as each write takes.
 import dagster as dg
 
 from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.retries import retry_transient_failures
 from orchestration.lib.contract import TableContract, table_contracts
 from orchestration.lib.raw_ingest import (
     TableIngestReport,
@@ -113,7 +114,8 @@ def build_raw_table_asset(contract: TableContract) -> dg.AssetsDefinition:
     def raw_table_asset(
         context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
     ) -> dg.MaterializeResult:
-        report = ingest_table(scorecard_config.load(), contract, logger=context.log)
+        with retry_transient_failures(context):
+            report = ingest_table(scorecard_config.load(), contract, logger=context.log)
         return table_materialization(report)
 
     return raw_table_asset
@@ -131,9 +133,12 @@ def build_raw_table_assets() -> list[dg.AssetsDefinition]:
     kinds=_KINDS,
     description="The configured source systems with the dates each was live, in go-live order.",
 )
-def raw_source_systems(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
+def raw_source_systems(
+    context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
+) -> dg.MaterializeResult:
     config = scorecard_config.load()
-    count = ingest_source_systems(config)
+    with retry_transient_failures(context):
+        count = ingest_source_systems(config)
     return dg.MaterializeResult(
         metadata={"dagster/row_count": count, "systems": ", ".join(config.system_names)}
     )
@@ -153,12 +158,13 @@ def raw_pipeline_settings(
     context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
 ) -> dg.MaterializeResult:
     config = scorecard_config.load()
-    ingest_pipeline_settings(config)
-    # The config's targets: overrides and LA boundary travel with the run settings
-    # (raw.indicator_target_overrides, raw.la_boundary_postcodes).
-    with warehouse_connection(config.warehouse_path) as connection:
-        target_overrides = write_indicator_targets(connection, config)
-        boundary_postcodes = write_boundary_postcodes(connection, config)
+    with retry_transient_failures(context):
+        ingest_pipeline_settings(config)
+        # The config's targets: overrides and LA boundary travel with the run settings
+        # (raw.indicator_target_overrides, raw.la_boundary_postcodes).
+        with warehouse_connection(config.warehouse_path) as connection:
+            target_overrides = write_indicator_targets(connection, config)
+            boundary_postcodes = write_boundary_postcodes(connection, config)
     if not boundary_postcodes:
         context.log.warning(
             "boundary_postcodes is not configured: CLA_OUT_OF_AREA_20MI cannot be computed"
@@ -187,7 +193,8 @@ def raw_la_population(
     context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
 ) -> dg.MaterializeResult:
     config = scorecard_config.load()
-    loaded = ingest_la_population(config)
+    with retry_transient_failures(context):
+        loaded = ingest_la_population(config)
     if not loaded.rows:
         context.log.warning(
             "%s has no rows for LA %s: rates per 10,000 cannot be computed",

@@ -1,13 +1,13 @@
 """Published record-level outputs: the child-level compliance drill-down.
 
-``marts.fct_child_compliance`` is ``intermediate.int_child_compliance`` with the internal
+``restricted.fct_child_compliance`` (the ``restricted`` schema holds child-level tables;
+BI readers get ``marts`` only) is ``intermediate.int_child_compliance`` with the internal
 ``child_key`` replaced by its keyed pseudonym (docs/decisions/0005-pseudonymisation.md):
 DuckDB has no HMAC, so the pseudonyms are computed here in Python. The table is written
 as a new table and swapped in inside one transaction, so readers see the old rows or the
 new ones, never a half-written table.
 """
 
-from __future__ import annotations
 
 from contextlib import closing
 from pathlib import Path
@@ -17,10 +17,11 @@ import duckdb
 import pandas as pd
 
 from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.retries import retry_transient_failures
 from orchestration.lib.pseudonymise import pseudonym_key, pseudonymise_all
 
 SOURCE_TABLE = "intermediate.int_child_compliance"
-TARGET_SCHEMA = "marts"
+TARGET_SCHEMA = "restricted"
 TARGET_TABLE = "fct_child_compliance"
 STAGING_TABLE = f"{TARGET_TABLE}__publishing"
 PUBLISHED_COLUMNS = (
@@ -38,7 +39,7 @@ PUBLISHED_COLUMNS = (
 
 
 def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
-    """Replace ``marts.fct_child_compliance`` from the intermediate model; return its row count.
+    """Replace ``restricted.fct_child_compliance`` from the intermediate model; return its rows.
 
     Every step runs in one transaction: if anything fails, the previous table stays.
     """
@@ -88,13 +89,16 @@ def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
 
 @dg.asset(
     key=dg.AssetKey([TARGET_SCHEMA, TARGET_TABLE]),
-    group_name="marts",
+    group_name="restricted",
     deps=[dg.AssetKey(["intermediate", "int_child_compliance"])],
     pool="duckdb_warehouse",
 )
-def fct_child_compliance(scorecard_config: ScorecardConfigResource) -> dg.MaterializeResult:
+def fct_child_compliance(
+    context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
+) -> dg.MaterializeResult:
     """Who is overdue: one row per child (or event), timeliness indicator and month,
     pseudonymised."""
     config = scorecard_config.load()
-    row_count = publish_child_compliance(config.warehouse_path, pseudonym_key(config))
+    with retry_transient_failures(context):
+        row_count = publish_child_compliance(config.warehouse_path, pseudonym_key(config))
     return dg.MaterializeResult(metadata={"dagster/row_count": dg.MetadataValue.int(row_count)})

@@ -16,6 +16,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.retries import retry_transient_failures
 from orchestration.lib.config import PROJECT_ROOT
 from orchestration.lib.dbt_translator import ScorecardDbtTranslator
 
@@ -53,7 +54,7 @@ def scorecard_dbt_models(
 ) -> Iterator[object]:
     """Build every selected dbt seed and model and run their tests."""
     config = scorecard_config.load()
-    with warehouse_env(config.warehouse_path):
+    with warehouse_env(config.warehouse_path), retry_transient_failures(context):
         yield from dbt.cli(["build"], context=context).stream()
 
 
