@@ -43,10 +43,11 @@ import smtplib
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Protocol
 
 from orchestration.lib.config import AlertSettings, EmailAlerts, WebhookAlerts
 
@@ -230,6 +231,12 @@ class DeliveryResult:
     channel: str
     ok: bool
     detail: str
+
+
+class _TrustsStrings(Protocol):
+    """An alert that names the strings its rendered messages may hold verbatim."""
+
+    def trusted_strings(self) -> tuple[str, ...]: ...
 
 
 class AlertDeliveryError(RuntimeError):
@@ -844,7 +851,7 @@ def render_slack(digest: Digest) -> dict:
 # --- delivery ---------------------------------------------------------------------------
 
 
-def _refuse_identifiers(channel: str, texts: Iterable[str], digest: Digest) -> None:
+def _refuse_identifiers(channel: str, texts: Iterable[str], digest: _TrustsStrings) -> None:
     trusted = digest.trusted_strings()
     kinds = [kind for text in texts for kind in find_identifiers(text, trusted)]
     if kinds:
@@ -880,6 +887,13 @@ def send_email(
     _refuse_identifiers(
         "email", (email_subject(digest), render_text(digest), render_html(digest)), digest
     )
+    return _send_smtp(message, email, environ, timeout)
+
+
+def _send_smtp(
+    message: EmailMessage, email: EmailAlerts, environ: Mapping[str, str], timeout: float
+) -> str:
+    """Send a built message by SMTP (STARTTLS and login when configured); returns a summary."""
     username = password = None
     if email.username_env and email.password_env:
         username = _secret(environ, email.username_env, "SMTP user name")
@@ -958,7 +972,6 @@ def deliver(
     Every outcome is logged and returned (``ok`` False with the reason for a failure).
     Secrets come from ``environ`` (pass ``os.environ``) under the configured names.
     """
-    results = []
     senders = {
         "email": lambda: send_email(digest, settings.email, environ, settings.timeout_seconds),
         "teams": lambda: send_webhook(
@@ -968,7 +981,15 @@ def deliver(
             "slack", digest, settings.slack, environ, settings.timeout_seconds
         ),
     }
-    for channel in settings.channels:
+    return _deliver_each(senders, settings.channels)
+
+
+def _deliver_each(
+    senders: Mapping[str, Callable[[], str]], channels: Iterable[str]
+) -> list[DeliveryResult]:
+    """Call the sender of each channel; one failing never stops the others."""
+    results = []
+    for channel in channels:
         try:
             detail = senders[channel]()
         except AlertDeliveryError as exc:
@@ -981,3 +1002,275 @@ def deliver(
             logger.info("alert %s: %s", channel, detail)
             results.append(DeliveryResult(channel, True, detail))
     return results
+
+
+# --- the run-failure alert --------------------------------------------------------------
+#
+# Sent when any run of the code location fails (``orchestration.defs.operations``), to the
+# same channels as the digest. It says which job and run failed, links to the run, names
+# the failed steps and the error classes, and carries the error message only once it is
+# clean: an error message can quote values from an extract, so it is cut to its first
+# lines, quoted literals, identifier-like tokens and name-like word runs are replaced by
+# ``[redacted]``, and if the scan still finds an identifier-like token the message is
+# withheld altogether ("see the run in Dagster"). The rendered messages then pass the same
+# send-time net as the digest.
+
+_ERROR_MESSAGE_LIMIT = 300
+_ERROR_MESSAGE_LINES = 3
+_QUOTED_LITERAL = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`")
+# Upper-case word runs ("SMITH AMELIA"), as some systems write names; error messages only.
+UPPER_NAME_LIKE = re.compile(r"(?<![\w'-])[A-Z]{2,}(?:[ '-][A-Z]{2,})+(?![\w'-])")
+_WITHHELD = "withheld: it could not be cleared of identifier-like values (see the run)"
+
+
+@dataclass(frozen=True)
+class RunFailureAlert:
+    """What a run-failure alert says (names, classes, links and a cleaned message only)."""
+
+    run_id: str
+    job_name: str
+    la_label: str
+    failed_steps: tuple[str, ...] = ()
+    error_classes: tuple[str, ...] = ()
+    error_message: str | None = None
+    message_withheld: bool = False
+    partition_key: str | None = None
+    run_link: str | None = None
+    redactions: int = 0
+    extra_trusted: tuple[str, ...] = ()
+
+    @property
+    def short_run_id(self) -> str:
+        return self.run_id[:8]
+
+    @property
+    def headline(self) -> str:
+        where = f" {self.la_label}" if self.la_label else ""
+        what = f" ({', '.join(self.error_classes)})" if self.error_classes else ""
+        return f"Scorecard{where}: run of {self.job_name} failed{what}"
+
+    def facts(self) -> list[tuple[str, str]]:
+        """The label/value lines every rendering shows."""
+        facts = [("Local authority", self.la_label), ("Job", self.job_name), ("Run", self.run_id)]
+        if self.partition_key:
+            facts.append(("Partition", self.partition_key))
+        facts.append(("Failed steps", ", ".join(self.failed_steps) or "none recorded"))
+        facts.append(("Error", ", ".join(self.error_classes) or "unknown"))
+        if self.error_message:
+            facts.append(("Message", self.error_message))
+        elif self.message_withheld:
+            facts.append(("Message", _WITHHELD))
+        if self.run_link:
+            facts.append(("Dagster run", self.run_link))
+        return facts
+
+    def trusted_strings(self) -> tuple[str, ...]:
+        """Strings built by the pipeline, not from data, that the safety net lets through."""
+        strings = {self.run_id, self.short_run_id, self.job_name, self.partition_key or ""}
+        strings.update(self.failed_steps)
+        strings.update(self.error_classes)
+        strings.update(self.extra_trusted)
+        if self.run_link:
+            strings.add(self.run_link)
+        return tuple(sorted((s for s in strings if s), key=len, reverse=True))
+
+
+def clean_error_message(
+    message: str | None, trusted: Iterable[str] = ()
+) -> tuple[str | None, int, bool]:
+    """``(cleaned, redactions, withheld)`` for an error message that may quote extract values.
+
+    The first lines only (no stack trace), at most 300 characters; quoted literals, every
+    identifier-like token (``IDENTIFIER_PATTERNS``) and name-like word runs become
+    ``[redacted]``. If a token is still found afterwards, nothing is returned (withheld).
+    """
+    if not message or not message.strip():
+        return None, 0, False
+    trusted = tuple(trusted)
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    text = " ".join(lines[:_ERROR_MESSAGE_LINES])
+    if len(text) > _ERROR_MESSAGE_LIMIT:
+        text = text[: _ERROR_MESSAGE_LIMIT - 1].rstrip() + "…"
+    text, quoted = _QUOTED_LITERAL.subn(REDACTED, text)
+    text, tokens = redact(text, trusted)
+    text, names = NAME_LIKE.subn(REDACTED, text)
+    text, upper = UPPER_NAME_LIKE.subn(REDACTED, text)
+    if find_identifiers(text, trusted):
+        return None, quoted + tokens + names + upper, True
+    return text, quoted + tokens + names + upper, False
+
+
+def build_run_failure_alert(
+    *,
+    run_id: str,
+    job_name: str,
+    failed_steps: Sequence[str] = (),
+    error_classes: Sequence[str] = (),
+    error_message: str | None = None,
+    partition_key: str | None = None,
+    la_label: str = "",
+    dagster_url: str | None = None,
+    trusted: Sequence[str] = (),
+) -> RunFailureAlert:
+    """Assemble a run-failure alert; ``error_message`` is cleaned or withheld.
+
+    ``trusted``: strings from the configuration, not from data (e.g. the as_of_date), that
+    the message may hold verbatim.
+    """
+    classes = tuple(dict.fromkeys(c for c in error_classes if re.fullmatch(r"[\w.]+", c)))
+    steps = tuple(sorted(set(failed_steps)))
+    exempt = (run_id, job_name, *steps, *classes, *(trusted or ()), partition_key or "")
+    message, redactions, withheld = clean_error_message(error_message, [s for s in exempt if s])
+    label, count = redact(la_label)
+    redactions += count
+    if redactions:
+        logger.warning("run-failure alert: %d identifier-like token(s) redacted", redactions)
+    if withheld:
+        logger.warning("run-failure alert: the error message was withheld")
+    return RunFailureAlert(
+        run_id=run_id,
+        job_name=job_name,
+        la_label=label,
+        failed_steps=steps,
+        error_classes=classes,
+        error_message=message,
+        message_withheld=withheld,
+        partition_key=partition_key,
+        run_link=f"{dagster_url.rstrip('/')}/runs/{run_id}" if dagster_url else None,
+        redactions=redactions,
+        extra_trusted=tuple(s for s in trusted if s),
+    )
+
+
+def run_failure_subject(alert: RunFailureAlert) -> str:
+    return f"[scorecard] {alert.headline} (run {alert.short_run_id})"
+
+
+def render_run_failure_text(alert: RunFailureAlert) -> str:
+    """The plain-text email body of a run-failure alert."""
+    width = max(len(label) for label, _ in alert.facts())
+    lines = [alert.headline, ""]
+    lines += [f"{label + ':':<{width + 1}} {value}" for label, value in alert.facts()]
+    lines += ["", "Open the run in Dagster for the full error and the logs."]
+    return "\n".join(lines) + "\n"
+
+
+def render_run_failure_html(alert: RunFailureAlert) -> str:
+    """The HTML email body of a run-failure alert."""
+    cell = 'style="padding:2px 8px;border-bottom:1px solid #ddd;text-align:left"'
+    rows = [
+        f"<tr><th {cell}>{html.escape(label)}</th><td {cell}>"
+        + (_html_link(value) if label == "Dagster run" else html.escape(value))
+        + "</td></tr>"
+        for label, value in alert.facts()
+    ]
+    return "\n".join(
+        [
+            '<html><body style="font-family:Segoe UI,Arial,sans-serif">',
+            f"<h2>{html.escape(alert.headline)}</h2>",
+            "<table>",
+            *rows,
+            "</table>",
+            '<p style="color:#666">Open the run in Dagster for the full error and the logs.</p>',
+            "</body></html>",
+        ]
+    )
+
+
+def render_run_failure_teams(alert: RunFailureAlert) -> dict:
+    """A Teams message with one Adaptive Card, as :func:`render_teams` sends the digest."""
+    facts = [{"title": label, "value": value} for label, value in alert.facts()]
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "msteams": {"width": "Full"},
+        "body": [
+            {
+                "type": "TextBlock",
+                "text": alert.headline,
+                "weight": "Bolder",
+                "size": "Medium",
+                "wrap": True,
+                "color": "Attention",
+            },
+            {"type": "FactSet", "facts": facts},
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": "Dagster run", "url": alert.run_link}]
+        if alert.run_link
+        else [],
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
+def render_run_failure_slack(alert: RunFailureAlert) -> dict:
+    """A Slack incoming-webhook payload for a run-failure alert."""
+    lines = [
+        f"*{_slack_escape(label)}:* "
+        + (_slack_link(Link("open", value)) if label == "Dagster run" else _slack_escape(value))
+        for label, value in alert.facts()
+    ]
+    return {
+        "text": alert.headline,
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": alert.headline[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:3000]}},
+        ],
+    }
+
+
+def _send_run_failure_email(
+    alert: RunFailureAlert, email: EmailAlerts, environ: Mapping[str, str], timeout: float
+) -> str:
+    subject = run_failure_subject(alert)
+    text = render_run_failure_text(alert)
+    rich = render_run_failure_html(alert)
+    _refuse_identifiers("email", (subject, text, rich), alert)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = email.sender
+    message["To"] = ", ".join(email.recipients)
+    message.set_content(text)
+    message.add_alternative(rich, subtype="html")
+    return _send_smtp(message, email, environ, timeout)
+
+
+def _send_run_failure_webhook(
+    channel: str,
+    alert: RunFailureAlert,
+    webhook: WebhookAlerts,
+    environ: Mapping[str, str],
+    timeout: float,
+) -> str:
+    payload = (
+        render_run_failure_teams(alert) if channel == "teams" else render_run_failure_slack(alert)
+    )
+    _refuse_identifiers(channel, _json_strings(payload), alert)
+    url = _secret(environ, webhook.webhook_url_env, f"{channel} webhook URL")
+    return f"posted (HTTP {post_json(url, payload, timeout)})"
+
+
+def deliver_run_failure(
+    alert: RunFailureAlert, settings: AlertSettings, environ: Mapping[str, str]
+) -> list[DeliveryResult]:
+    """Send a run-failure alert to every configured channel, like :func:`deliver`."""
+    timeout = settings.timeout_seconds
+    senders = {
+        "email": lambda: _send_run_failure_email(alert, settings.email, environ, timeout),
+        "teams": lambda: _send_run_failure_webhook(
+            "teams", alert, settings.teams, environ, timeout
+        ),
+        "slack": lambda: _send_run_failure_webhook(
+            "slack", alert, settings.slack, environ, timeout
+        ),
+    }
+    return _deliver_each(senders, settings.channels)
