@@ -11,9 +11,20 @@ export SCORECARD_CONFIG ?= $(CURDIR)/config/demo.yaml
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: setup demo test dev generate run summary lint format manifest docs clean dq-eval
+.PHONY: setup system-packages demo test dev generate run summary lint format manifest docs clean dq-eval
 
-setup: $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
+setup: system-packages $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
+
+# Debian packages the test suite needs (the PostgreSQL server binaries for tests/postgres).
+# Skips apt when the server is already installed; uses sudo only when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+system-packages:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  echo "system packages: postgresql present"; \
+	else \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	fi
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'

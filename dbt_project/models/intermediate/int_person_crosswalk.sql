@@ -40,7 +40,9 @@ former_ids as (
 ),
 
 candidate_links as (
-    -- the nearest earlier system holding the named id is the one migrated from
+    -- the nearest earlier system holding the named id is the one migrated from; when the
+    -- former ids name two persons of that system (a reused id), the lowest person id, so
+    -- every engine picks the same one
     select
         successor.source_system as successor_system,
         successor.person_id as successor_person_id,
@@ -49,7 +51,7 @@ candidate_links as (
         legacy.person_id as legacy_person_id,
         row_number() over (
             partition by successor.source_system, successor.person_id
-            order by legacy.system_sequence desc
+            order by legacy.system_sequence desc, legacy.person_id asc
         ) as legacy_preference
     from former_ids
     inner join persons as successor
