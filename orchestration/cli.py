@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
@@ -136,6 +137,60 @@ def send_alert(config: ScorecardConfig, run_id: str, dry_run: bool, force: bool)
     return 0 if all(result.ok for result in results) else 1
 
 
+def load_raw_into_postgres(config: ScorecardConfig) -> int:
+    """Copy ``raw.*`` of the configured DuckDB warehouse into the PostgreSQL database that the
+    ``SCORECARD_PG_*`` variables name (as dbt's ``postgres`` target); returns 0 on success."""
+    from contextlib import closing
+
+    from orchestration.lib.postgres_warehouse import PostgresSettings, load_raw_from_duckdb
+
+    settings = PostgresSettings.from_environment(os.environ)
+    logger.info("loading raw into %r", settings)
+    with closing(settings.connect()) as connection:
+        row_counts = load_raw_from_duckdb(config.warehouse_path, connection)
+    logger.info("%d raw tables, %d rows", len(row_counts), sum(row_counts.values()))
+    return 0
+
+
+def warehouse_command(config: ScorecardConfig, action: str) -> int:
+    """``status``, ``restore-previous`` or ``discard-working`` (docs/runbook.md)."""
+    from orchestration.lib.publication import (
+        WarehouseBusyError,
+        discard_working_copy,
+        hold_run_lock,
+        previous_path,
+        restore_previous,
+        working_path,
+    )
+
+    published = config.warehouse_path
+    if action == "status":
+        for label, path in (
+            ("published", published),
+            ("working copy", working_path(published)),
+            ("previous", previous_path(published)),
+        ):
+            if path.exists():
+                size = path.stat().st_size / 1e6
+                changed = dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(
+                    sep=" ", timespec="seconds"
+                )
+                sys.stdout.write(f"{label:<13} {path}  {size:,.1f} MB, changed {changed}\n")
+            else:
+                sys.stdout.write(f"{label:<13} {path}  (none)\n")
+        return 0
+    try:
+        with hold_run_lock(published, "cli", timeout_seconds=0, logger=logger):
+            if action == "restore-previous":
+                restore_previous(published, logger)
+            else:
+                discard_working_copy(published, logger)
+    except (WarehouseBusyError, FileNotFoundError) as exc:
+        logger.error("warehouse %s: %s", action, exc)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli")
     parser.add_argument("--config", type=Path, default=None, help="config YAML (default: demo)")
@@ -147,6 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     alert.add_argument("--run-id", default="latest", help="a run id, or latest (default)")
     alert.add_argument("--dry-run", action="store_true", help="print the digest, send nothing")
     alert.add_argument("--force", action="store_true", help="send even when nothing failed")
+    commands.add_parser(
+        "postgres-load-raw",
+        help="copy the DuckDB warehouse's raw schema into PostgreSQL (SCORECARD_PG_* variables)",
+    )
+    warehouse = commands.add_parser(
+        "warehouse", help="the published warehouse, its working copy and the previous one"
+    )
+    warehouse.add_argument(
+        "action",
+        choices=["status", "restore-previous", "discard-working"],
+        help="status: list the files; restore-previous: put back the warehouse the last "
+        "publication replaced; discard-working: drop the working copy (the next run starts "
+        "from the published file)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config(args.config)
@@ -158,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         except RuntimeError as exc:
             logger.error("alert: %s", exc)
             return 2
+    elif args.command == "warehouse":
+        return warehouse_command(config, args.action)
+    elif args.command == "postgres-load-raw":
+        return load_raw_into_postgres(config)
     return 0
 
 
