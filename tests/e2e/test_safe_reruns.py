@@ -192,7 +192,7 @@ def test_kill_9_leaves_the_published_marts_unchanged_and_a_rerun_gives_identical
 
     # 1. Killed while dbt is rebuilding the working copy.
     run = PipelineProcess(config_path, tmp_path / "home_1")
-    run.wait_for('Starting execution of step "scorecard_dbt_models"')
+    run.wait_for('Started execution of step "scorecard_dbt_models"')
     run.wait_for("Materialized value intermediate")
     run.kill()
     assert sha256(published) == before_hash
@@ -205,7 +205,7 @@ def test_kill_9_leaves_the_published_marts_unchanged_and_a_rerun_gives_identical
 
     # 2. Killed as the working copy is being published: the old file or the new, whole.
     run = PipelineProcess(config_path, tmp_path / "home_2")
-    run.wait_for('Starting execution of step "publish__warehouse"')
+    run.wait_for('Started execution of step "publish__warehouse"')
     run.kill()
     snapshot = marts_snapshot(published)
     expected_after = marts_snapshot(concurrent_runs[0])

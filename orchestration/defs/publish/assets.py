@@ -8,7 +8,6 @@ as a new table and swapped in inside one transaction, so readers see the old row
 new ones, never a half-written table.
 """
 
-
 from contextlib import closing
 from pathlib import Path
 
