@@ -4,21 +4,12 @@ alert receivers (an aiosmtpd server and an HTTP server standing in for Teams and
 from __future__ import annotations
 
 import datetime as dt
-import email
-import json
-import socket
-import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from email import policy
-from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 
 SCORECARD_COLUMNS = (
     "indicator_code varchar, period_end date, breakdown varchar, numerator bigint, "
@@ -76,70 +67,3 @@ def write_config(folder: Path, alerts: dict | None = None, **changes: object) ->
 @pytest.fixture
 def config_writer(tmp_path: Path) -> Callable[..., Path]:
     return lambda alerts=None, **changes: write_config(tmp_path, alerts, **changes)
-
-
-# --- local receivers --------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Inbox:
-    """aiosmtpd handler on 127.0.0.1 keeping every message."""
-
-    port: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_inbox() -> Iterator[Inbox]:
-    inbox = Inbox(port=_free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-@dataclass
-class Receiver:
-    """An HTTP server on 127.0.0.1 recording JSON posts by path."""
-
-    base_url: str = ""
-    posts: dict[str, list[dict]] = field(default_factory=dict)
-
-
-@pytest.fixture
-def webhook_receiver() -> Iterator[Receiver]:
-    receiver = Receiver()
-
-    class _Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            receiver.posts.setdefault(self.path, []).append(body)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"ok")
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    receiver.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()

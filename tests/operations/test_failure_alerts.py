@@ -14,7 +14,7 @@ from orchestration.defs.operations.failure_alerts import run_failure_alerts
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.lib import alerts as alert_lib
 from orchestration.lib.alerts import REDACTED, build_run_failure_alert, find_identifiers
-from tests.operations.conftest import Inbox, Receiver
+from tests.alert_receivers import SmtpServer, WebhookReceiver
 
 DAGSTER_URL = "http://dagster.example.org"
 PERSON_ID = "P12345678901"
@@ -66,13 +66,13 @@ def _evaluate(result: dg.ExecuteInProcessResult, instance: dg.DagsterInstance, c
 
 def test_a_failed_run_reaches_every_channel_without_identifiers(
     config_writer: Callable[..., Path],
-    smtp_inbox: Inbox,
-    webhook_receiver: Receiver,
+    smtp_server: SmtpServer,
+    webhooks: WebhookReceiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("OPS_TEST_TEAMS_URL", f"{webhook_receiver.base_url}/teams")
-    monkeypatch.setenv("OPS_TEST_SLACK_URL", f"{webhook_receiver.base_url}/slack")
-    config = config_writer(_alerts_block(smtp_inbox.port))
+    monkeypatch.setenv("OPS_TEST_TEAMS_URL", f"{webhooks.base_url}/teams")
+    monkeypatch.setenv("OPS_TEST_SLACK_URL", f"{webhooks.base_url}/slack")
+    config = config_writer(_alerts_block(smtp_server.port))
     instance = dg.DagsterInstance.ephemeral()
     result = _failed_run(instance)
     assert not result.success
@@ -80,7 +80,7 @@ def test_a_failed_run_reaches_every_channel_without_identifiers(
     assert _evaluate(result, instance, config) is None
 
     run_id = result.run_id
-    [message] = smtp_inbox.messages
+    [message] = smtp_server.messages
     plain = message.get_body(preferencelist=("plain",)).get_content()
     assert "run of nightly_ingest failed (ValueError)" in str(message["Subject"])
     for expected in (
@@ -93,8 +93,8 @@ def test_a_failed_run_reaches_every_channel_without_identifiers(
         f"could not convert {REDACTED} for {REDACTED} born {REDACTED} to a date",
     ):
         assert expected in plain, expected
-    teams = webhook_receiver.posts["/teams"]
-    slack = webhook_receiver.posts["/slack"]
+    teams = webhooks.posts["/teams"]
+    slack = webhooks.posts["/slack"]
     assert len(teams) == len(slack) == 1
     assert f"{DAGSTER_URL}/runs/{run_id}" in json.dumps(teams[0])
     assert "raw__ssd_person" in json.dumps(slack[0])
@@ -105,7 +105,7 @@ def test_a_failed_run_reaches_every_channel_without_identifiers(
 
 
 def test_without_an_alerts_block_nothing_is_sent(
-    config_writer: Callable[..., Path], smtp_inbox: Inbox
+    config_writer: Callable[..., Path], smtp_server: SmtpServer
 ) -> None:
     config = config_writer()
     instance = dg.DagsterInstance.ephemeral()
@@ -113,7 +113,7 @@ def test_without_an_alerts_block_nothing_is_sent(
     skip = _evaluate(result, instance, config)
     assert isinstance(skip, dg.SkipReason)
     assert "no alerts" in (skip.skip_message or "")
-    assert smtp_inbox.messages == []
+    assert smtp_server.messages == []
 
 
 def test_a_message_redaction_cannot_clear_is_withheld(monkeypatch: pytest.MonkeyPatch) -> None:

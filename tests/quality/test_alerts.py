@@ -9,24 +9,16 @@ must never reach any channel.
 from __future__ import annotations
 
 import datetime as dt
-import email
 import json
 import re
-import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email import policy
 from email.message import EmailMessage
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from orchestration import cli
 from orchestration.defs.quality import quality_sensors
@@ -49,6 +41,7 @@ from orchestration.lib.alerts import (
     should_send,
 )
 from orchestration.lib.config import AlertSettings, ScorecardConfig, load_config
+from tests.alert_receivers import SmtpServer, WebhookReceiver, free_port
 
 RAW_PERSON = dg.AssetKey(["raw", "ssd_person"])
 SCORECARD = dg.AssetKey(["marts", "fct_scorecard_monthly"])
@@ -67,96 +60,7 @@ CHILD_KEY = "3f2a9c0e1b7d4a6f8e9c0d1b2a3f4e5d"
 IDENTIFYING_VALUES = (PERSON_ID, OTHER_PERSON_ID, DATE_OF_BIRTH, NHS_LIKE, CHILD_NAME, CHILD_KEY)
 
 
-# --- local receivers --------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class SmtpServer:
-    """aiosmtpd on 127.0.0.1 that keeps every message (or refuses them all)."""
-
-    port: int = 0
-    messages: list[EmailMessage] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-    refuse: bool = False
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        if self.refuse:
-            return "554 5.7.1 Message refused by the test server"
-        self.recipients.append(list(envelope.rcpt_tos))
-        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-    def authenticate(
-        self, server: object, session: object, envelope: object, mechanism: str, auth_data: object
-    ) -> AuthResult:
-        assert isinstance(auth_data, LoginPassword)
-        self.logins.append((auth_data.login.decode(), auth_data.password.decode()))
-        return AuthResult(success=True)
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    inbox = SmtpServer(port=_free_port())
-    controller = Controller(
-        inbox,
-        hostname="127.0.0.1",
-        port=inbox.port,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
-
-
-@dataclass
-class WebhookReceiver:
-    """An HTTP server on 127.0.0.1 (port 0) recording JSON posts; status per path."""
-
-    base_url: str = ""
-    posts: dict[str, list[dict]] = field(default_factory=dict)
-    status: dict[str, int] = field(default_factory=lambda: {"/teams": 202, "/slack": 200})
-
-    def url(self, path: str) -> str:
-        return f"{self.base_url}{path}"
-
-
-@pytest.fixture
-def webhooks() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-
-    class _Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length", 0))
-            body = json.loads(self.rfile.read(length).decode("utf-8"))
-            status = receiver.status.get(self.path, 404)
-            if status < 300:
-                receiver.posts.setdefault(self.path, []).append(body)
-            self.send_response(status)
-            self.end_headers()
-            self.wfile.write(b"ok" if status < 300 else b"receiver says no")
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    receiver.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield receiver
-    finally:
-        server.shutdown()
-        server.server_close()
+# --- local receivers: tests/alert_receivers.py (fixtures smtp_server, webhooks) ---
 
 
 @pytest.fixture
@@ -650,7 +554,7 @@ def test_missing_secrets_and_dead_endpoints_fail_clearly(
     tmp_path: Path, scorecard: Path, smtp_server: SmtpServer, webhooks: WebhookReceiver
 ) -> None:
     config = load_config(scorecard)
-    closed = f"http://127.0.0.1:{_free_port()}/hook"
+    closed = f"http://127.0.0.1:{free_port()}/hook"
     results = deliver(_run_digest(tmp_path, config), _settings(config), {TEAMS_ENV: closed})
     email_result, teams_result, slack_result = results
     assert email_result.ok
