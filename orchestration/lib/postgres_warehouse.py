@@ -27,6 +27,13 @@ import duckdb
 import psycopg2
 from psycopg2 import sql
 
+from orchestration.lib.child_compliance import (
+    PUBLISHED_COLUMNS,
+    RESTRICTED_SCHEMA,
+    SOURCE_MODEL,
+    SOURCE_SCHEMA,
+    TABLE_NAME,
+)
 from orchestration.lib.pseudonymise import pseudonymise_all
 
 log = logging.getLogger(__name__)
@@ -213,21 +220,7 @@ def load_raw_from_duckdb(
     return row_counts
 
 
-RESTRICTED_SCHEMA = "restricted"
-CHILD_COMPLIANCE_SOURCE = ("intermediate", "int_child_compliance")
-CHILD_COMPLIANCE_TABLE = "fct_child_compliance"
-CHILD_COMPLIANCE_COLUMNS = (
-    "person_key",
-    "indicator_code",
-    "period_end",
-    "event_date",
-    "due_date",
-    "last_event_date",
-    "is_compliant",
-    "days_overdue",
-    "team",
-    "worker",
-)
+CHILD_COMPLIANCE_SOURCE = (SOURCE_SCHEMA, SOURCE_MODEL)
 
 
 def publish_child_compliance(connection: psycopg2.extensions.connection, key: bytes) -> int:
@@ -238,7 +231,7 @@ def publish_child_compliance(connection: psycopg2.extensions.connection, key: by
     the same as on DuckDB. One transaction: readers see the old rows or the new ones.
     """
     source = sql.Identifier(*CHILD_COMPLIANCE_SOURCE)
-    target = sql.Identifier(RESTRICTED_SCHEMA, CHILD_COMPLIANCE_TABLE)
+    target = sql.Identifier(RESTRICTED_SCHEMA, TABLE_NAME)
     try:
         with connection.cursor() as cursor:
             create_warehouse_schemas(cursor, (RESTRICTED_SCHEMA,))
@@ -265,7 +258,7 @@ def publish_child_compliance(connection: psycopg2.extensions.connection, key: by
                 sql.SQL("pseudonyms.person_key")
                 if column == "person_key"
                 else sql.SQL("compliance.{}").format(sql.Identifier(column))
-                for column in CHILD_COMPLIANCE_COLUMNS
+                for column in PUBLISHED_COLUMNS
             )
             cursor.execute(sql.SQL("drop table if exists {}").format(target))
             cursor.execute(

@@ -17,24 +17,19 @@ import pandas as pd
 
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
+from orchestration.lib.child_compliance import (
+    PUBLISHED_COLUMNS,
+    RESTRICTED_SCHEMA,
+    SOURCE_MODEL,
+    SOURCE_SCHEMA,
+    TABLE_NAME,
+)
 from orchestration.lib.pseudonymise import pseudonym_key, pseudonymise_all
 
-SOURCE_TABLE = "intermediate.int_child_compliance"
-TARGET_SCHEMA = "restricted"
-TARGET_TABLE = "fct_child_compliance"
+SOURCE_TABLE = f"{SOURCE_SCHEMA}.{SOURCE_MODEL}"
+TARGET_SCHEMA = RESTRICTED_SCHEMA
+TARGET_TABLE = TABLE_NAME
 STAGING_TABLE = f"{TARGET_TABLE}__publishing"
-PUBLISHED_COLUMNS = (
-    "person_key",
-    "indicator_code",
-    "period_end",
-    "event_date",
-    "due_date",
-    "last_event_date",
-    "is_compliant",
-    "days_overdue",
-    "team",
-    "worker",
-)
 
 
 def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
