@@ -683,6 +683,20 @@ def _teams_colour(digest: Digest) -> str:
     return "Warning" if digest.has_failures else "Good"
 
 
+def teams_message(card: dict) -> dict:
+    """A Teams webhook message carrying one Adaptive Card."""
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
+
+
 def render_teams(digest: Digest) -> dict:
     """A Teams message with one Adaptive Card (v1.4), as Teams Workflows webhooks accept.
 
@@ -756,16 +770,7 @@ def render_teams(digest: Digest) -> dict:
             if link.is_url
         ],
     }
-    return {
-        "type": "message",
-        "attachments": [
-            {
-                "contentType": "application/vnd.microsoft.card.adaptive",
-                "contentUrl": None,
-                "content": card,
-            }
-        ],
-    }
+    return teams_message(card)
 
 
 def _slack_escape(text: str) -> str:
@@ -1200,16 +1205,7 @@ def render_run_failure_teams(alert: RunFailureAlert) -> dict:
         if alert.run_link
         else [],
     }
-    return {
-        "type": "message",
-        "attachments": [
-            {
-                "contentType": "application/vnd.microsoft.card.adaptive",
-                "contentUrl": None,
-                "content": card,
-            }
-        ],
-    }
+    return teams_message(card)
 
 
 def render_run_failure_slack(alert: RunFailureAlert) -> dict:
