@@ -11,19 +11,22 @@ export SCORECARD_CONFIG ?= $(CURDIR)/config/demo.yaml
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: setup system-packages demo test dev generate run summary lint format manifest docs clean dq-eval
+.PHONY: validators setup system-packages demo test dev generate run summary lint format manifest docs clean dq-eval
 
 setup: system-packages $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
 
-# Debian packages the test suite needs (the PostgreSQL server binaries for tests/postgres).
-# Skips apt when the server is already installed; uses sudo only when not root.
+# Debian packages the test suite needs: the PostgreSQL server binaries (tests/postgres) and
+# Chromium with its WebDriver (the committee scorecard's browser test). Skips apt when all
+# are present; uses sudo only when not root.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
-	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
-	  echo "system packages: postgresql present"; \
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ] \
+	    && [ -x /usr/bin/chromedriver ]; then \
+	  echo "system packages: postgresql, chromium and chromium-driver present"; \
 	else \
 	  $(SUDO) apt-get update && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	    postgresql chromium chromium-driver; \
 	fi
 
 $(STAMP): pyproject.toml
@@ -32,6 +35,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+
+# The sector's statutory-return validators pin older numpy and pandas, so they live in their
+# own virtual environment (tests/returns run them there; docs/decisions/0009).
+VALIDATORS_VENV := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS_VENV)/.installed
+$(VALIDATORS_STAMP): config/validators-requirements.txt
+	$(PYTHON) -m venv $(VALIDATORS_VENV)
+	$(VALIDATORS_VENV)/bin/pip install --quiet --upgrade pip
+	$(VALIDATORS_VENV)/bin/pip install --quiet -r config/validators-requirements.txt
+	touch $(VALIDATORS_STAMP)
+
+validators: $(VALIDATORS_STAMP)
 
 $(DAGSTER_HOME)/dagster.yaml: config/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
@@ -67,7 +82,7 @@ format: setup
 	$(BIN)/ruff check --fix .
 	$(BIN)/sqlfluff fix dbt_project/models --disable-progress-bar
 
-test: setup lint
+test: setup lint validators
 	$(BIN)/python -m pytest -q
 
 # Recall and precision of the migration-gap models on generated authorities (one per
