@@ -28,13 +28,22 @@ class ConfigError(ValueError):
     """The configuration file is missing a key or holds a value that cannot be used."""
 
 
+SYSTEM_FORMAT_SSD = "ssd"
+SYSTEM_FORMAT_SSDA903 = "ssda903"
+# What a system's extract folders hold: SSD tables as CSV (the default), or the DfE SSDA903
+# return's CSV set (docs/decisions/0010-ssda903-input-format.md).
+SYSTEM_FORMATS = (SYSTEM_FORMAT_SSD, SYSTEM_FORMAT_SSDA903)
+
+
 @dataclass(frozen=True)
 class SourceSystem:
-    """A case-management system and the dates it was the live system of record."""
+    """A case-management system, the dates it was the live system of record, and the
+    format of its extracts (``ssd`` or ``ssda903``)."""
 
     name: str
     live_from: dt.date
     live_to: dt.date | None = None
+    format: str = SYSTEM_FORMAT_SSD
 
     def is_live_on(self, day: dt.date) -> bool:
         return self.live_from <= day and (self.live_to is None or day <= self.live_to)
@@ -164,6 +173,10 @@ class ScorecardConfig:
     def system_names(self) -> tuple[str, ...]:
         return tuple(system.name for system in self.systems)
 
+    def system_names_in_format(self, extract_format: str) -> tuple[str, ...]:
+        """The configured systems whose extracts are in ``extract_format``, in go-live order."""
+        return tuple(system.name for system in self.systems if system.format == extract_format)
+
     def cutovers(self) -> list[tuple[SourceSystem, SourceSystem]]:
         """Consecutive (legacy, successor) pairs, oldest first."""
         return list(itertools.pairwise(self.systems))
@@ -207,6 +220,7 @@ def _parse_systems(raw_systems: object, where: str) -> tuple[SourceSystem, ...]:
                 name=str(_require(raw, "name", label)),
                 live_from=_parse_date(_require(raw, "live_from", label), f"{label}.live_from"),
                 live_to=_parse_date(live_to, f"{label}.live_to") if live_to else None,
+                format=_parse_system_format(raw.get("format"), label),
             )
         )
     systems.sort(key=lambda system: system.live_from)
@@ -224,6 +238,18 @@ def _parse_systems(raw_systems: object, where: str) -> tuple[SourceSystem, ...]:
     if len(set(names)) != len(names):
         raise ConfigError(f"{where}: system names must be unique, got {names}")
     return tuple(systems)
+
+
+def _parse_system_format(value: object, label: str) -> str:
+    """``format:`` of one system: ``ssd`` (the default) or ``ssda903``."""
+    if value in (None, ""):
+        return SYSTEM_FORMAT_SSD
+    if not isinstance(value, str) or value.strip().lower() not in SYSTEM_FORMATS:
+        raise ConfigError(
+            f"{label}.format: {value!r} is not an extract format; expected one of "
+            f"{list(SYSTEM_FORMATS)} (ssd: SSD tables as CSV; ssda903: the DfE SSDA903 CSV set)"
+        )
+    return value.strip().lower()
 
 
 def _parse_synthetic(raw: object, where: str) -> SyntheticSettings | None:

@@ -18,10 +18,12 @@ import datetime as dt
 import logging
 import shutil
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
-from orchestration.lib.config import ScorecardConfig
+from orchestration.lib.config import SYSTEM_FORMAT_SSD, ScorecardConfig
 from orchestration.lib.contract import TableContract
 from orchestration.lib.landing import (
     DEFAULT_QUIET_SECONDS,
@@ -32,8 +34,10 @@ from orchestration.lib.landing import (
 from orchestration.lib.ssd_csv import (
     DEFAULT_MAX_PROBLEMS,
     CsvProblem,
+    CsvSource,
     CsvValidationError,
     FileFingerprint,
+    ValidatedCsv,
     fingerprint_file,
     open_ssd_csv,
     validate_ssd_csv,
@@ -63,6 +67,19 @@ SKIPPED = "skipped"
 QUARANTINED = STATUS_QUARANTINED
 
 _log = logging.getLogger(__name__)
+
+
+class Validator(Protocol):
+    """Checks one opened file against its table's contract; raises CsvValidationError."""
+
+    def __call__(
+        self,
+        source: CsvSource,
+        contract: TableContract,
+        *,
+        reserved_columns: Collection[str] = (),
+        max_problems: int = DEFAULT_MAX_PROBLEMS,
+    ) -> ValidatedCsv: ...
 
 
 @dataclass(frozen=True)
@@ -117,26 +134,37 @@ def ingest_table(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     work_dir: Path | None = None,
     logger: logging.Logger | None = None,
+    systems: Sequence[str] | None = None,
+    file_stem: str | None = None,
+    validator: Validator = validate_ssd_csv,
 ) -> TableIngestReport:
     """Load every new file of ``contract``'s table from the landing directory into raw.
 
     ``quiet_seconds``/``now`` decide when an extract folder without a ``_complete`` marker
     counts as complete; ``work_dir`` holds temporary UTF-8 copies of Windows-1252 files.
     ``raw.<table>`` is created (empty) even when no file exists.
+
+    ``systems`` are the systems read (default: those whose extracts are SSD tables);
+    ``file_stem`` names the delivered file, ``<file_stem>.csv`` (default: the table name);
+    ``validator`` checks each file (default: the SSD contract check).
     """
     log = logger or _log
+    read_systems = (
+        tuple(systems) if systems is not None else config.system_names_in_format(SYSTEM_FORMAT_SSD)
+    )
     with warehouse_connection(config.warehouse_path) as con:
         ensure_raw_table(con, contract)
         loaded = loaded_files(con, contract.name)
     extracts = discover_extracts(
-        config.landing_dir, config.system_names, quiet_seconds=quiet_seconds, now=now, logger=log
+        config.landing_dir, read_systems, quiet_seconds=quiet_seconds, now=now, logger=log
     )
-    files = table_files(config.landing_dir, extracts, contract.name)
+    stem = file_stem or contract.name
+    files = table_files(config.landing_dir, extracts, stem)
     per_extract = Counter(table_file.extract for table_file in files)
     outcomes = []
     for table_file in files:
         if per_extract[table_file.extract] > 1:
-            outcome = _quarantine_ambiguous(config, contract, table_file, log)
+            outcome = _quarantine_ambiguous(config, contract, table_file, log, stem)
         else:
             extract = table_file.extract
             outcome = ingest_file(
@@ -147,6 +175,7 @@ def ingest_table(
                 max_problems=max_problems,
                 work_dir=work_dir,
                 logger=log,
+                validator=validator,
             )
         outcomes.append(outcome)
     with warehouse_connection(config.warehouse_path) as con:
@@ -155,7 +184,7 @@ def ingest_table(
     return TableIngestReport(
         table=contract.name,
         outcomes=tuple(outcomes),
-        latest_extracts={system: latest.get(system) for system in config.system_names},
+        latest_extracts={system: latest.get(system) for system in read_systems},
         table_row_count=total,
     )
 
@@ -169,11 +198,13 @@ def ingest_file(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     work_dir: Path | None = None,
     logger: logging.Logger | None = None,
+    validator: Validator = validate_ssd_csv,
 ) -> FileOutcome:
     """Validate one file and load it, skip it (already loaded) or quarantine it.
 
     ``loaded_sha256`` is the file currently loaded for the same system, extract date and
     table (None if none): the same file is skipped, a different one replaces it.
+    ``validator`` checks the file against ``contract`` (default: the SSD contract check).
     """
     log = logger or _log
     extract = table_file.extract
@@ -186,7 +217,7 @@ def ingest_file(
         with open_ssd_csv(
             table_file.path, name, fingerprint=fingerprint, work_dir=work_dir
         ) as source:
-            validated = validate_ssd_csv(
+            validated = validator(
                 source, contract, reserved_columns=LINEAGE_COLUMN_NAMES, max_problems=max_problems
             )
             lineage = FileLineage(
@@ -230,12 +261,16 @@ def _outcome(
 
 
 def _quarantine_ambiguous(
-    config: ScorecardConfig, contract: TableContract, table_file: TableFile, log: logging.Logger
+    config: ScorecardConfig,
+    contract: TableContract,
+    table_file: TableFile,
+    log: logging.Logger,
+    file_stem: str,
 ) -> FileOutcome:
     name = table_file.display_name
     problem = CsvProblem(
         name,
-        f"more than one file in this extract is named {contract.name}.csv (ignoring case); "
+        f"more than one file in this extract is named {file_stem}.csv (ignoring case); "
         "it is not clear which to load",
     )
     reason = CsvValidationError(name, [problem]).reason

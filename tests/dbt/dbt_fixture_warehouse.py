@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.lib.contract import table_contracts
+from orchestration.lib.ssda903_input import ssda903_contracts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -52,7 +53,9 @@ PIPELINE_TABLES = {
 def create_raw_schema(connection: duckdb.DuckDBPyConnection) -> None:
     """Create every raw table, empty, as the ingest assets do."""
     connection.execute("create schema if not exists raw")
-    for table, contract in table_contracts().items():
+    contracts = [*table_contracts().values(), *ssda903_contracts().values()]
+    for contract in contracts:
+        table = contract.name
         columns = [f'"{name}" VARCHAR' for name in contract.column_names]
         columns += [f'"{name}" {data_type}' for name, data_type in LINEAGE_COLUMNS]
         connection.execute(f"create table raw.{table} ({', '.join(columns)})")
@@ -112,7 +115,8 @@ class RawWarehouse:
 
         Columns missing from a row are NULL (an empty cell); values are text as delivered.
         """
-        contract = table_contracts()[table]
+        ssda903 = {contract.name: contract for contract in ssda903_contracts().values()}
+        contract = {**table_contracts(), **ssda903}[table]
         rows = list(rows)
         unknown = {key for row in rows for key in row} - set(contract.column_names)
         if unknown:

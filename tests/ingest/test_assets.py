@@ -20,6 +20,7 @@ from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.lib.config import CONFIG_ENV_VAR, DEFAULT_CONFIG_PATH
 from orchestration.lib.contract import table_contracts
 from orchestration.lib.publication import working_path
+from orchestration.lib.ssda903_input import ssda903_contracts
 
 REFERENCE_TABLES = ("source_systems", "pipeline_settings", "la_population")
 
@@ -36,7 +37,10 @@ def _resources(landing) -> dict[str, object]:
 def test_one_asset_per_contract_table_plus_reference_tables():
     keys = [key for asset in ingest_assets for key in asset.keys]
 
-    expected = [raw_asset_key(table) for table in (*table_contracts(), *REFERENCE_TABLES)]
+    ssda903_tables = [contract.name for contract in ssda903_contracts().values()]
+    expected = [
+        raw_asset_key(table) for table in (*table_contracts(), *ssda903_tables, *REFERENCE_TABLES)
+    ]
     assert keys == expected
     assert raw_asset_key("ssd_person").to_user_string() == "raw/ssd_person"
     for asset in ingest_assets:

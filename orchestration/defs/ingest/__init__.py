@@ -1,4 +1,4 @@
-"""Ingest: SSD extract files in the landing directory -> DuckDB schema ``raw``.
+"""Ingest: SSD extract files (and SSDA903 CSV sets) in the landing directory -> schema ``raw``.
 
 ``ingest_assets`` and ``ingest_checks`` are what the root Definitions include (with the
 ``scorecard_config`` resource, ``orchestration.defs.resources.ScorecardConfigResource``).
@@ -18,9 +18,11 @@ from orchestration.defs.ingest.assets import (
     raw_pipeline_settings,
     raw_source_systems,
 )
+from orchestration.defs.ingest.ssda903 import build_raw_ssda903_assets
 
 ingest_assets = [
     *build_raw_table_assets(),
+    *build_raw_ssda903_assets(),
     raw_source_systems,
     raw_pipeline_settings,
     raw_la_population,

@@ -34,7 +34,7 @@ from orchestration.lib.warehouse import (
 RAW_GROUP = "raw"
 WAREHOUSE_POOL = "duckdb_warehouse"
 FILE_VALIDATION_CHECK = "file_validation"
-_KINDS = {"duckdb"}
+KINDS = {"duckdb"}
 
 
 def raw_asset_key(table: str) -> dg.AssetKey:
@@ -97,7 +97,7 @@ def build_raw_table_asset(contract: TableContract) -> dg.AssetsDefinition:
         key=key,
         group_name=RAW_GROUP,
         pool=WAREHOUSE_POOL,
-        kinds=_KINDS,
+        kinds=KINDS,
         description=(
             f"SSD table {contract.name} ({need}) as delivered by each source system: every "
             "contract column as text, plus lineage columns."
@@ -130,7 +130,7 @@ def build_raw_table_assets() -> list[dg.AssetsDefinition]:
     key=raw_asset_key("source_systems"),
     group_name=RAW_GROUP,
     pool=WAREHOUSE_POOL,
-    kinds=_KINDS,
+    kinds=KINDS,
     description="The configured source systems with the dates each was live, in go-live order.",
 )
 def raw_source_systems(
@@ -148,7 +148,7 @@ def raw_source_systems(
     key=raw_asset_key("pipeline_settings"),
     group_name=RAW_GROUP,
     pool=WAREHOUSE_POOL,
-    kinds=_KINDS,
+    kinds=KINDS,
     description=(
         "One row: the LA, the as-of date and the history start of this run; with the "
         "config's target overrides and the postcode districts inside the LA boundary."
@@ -183,7 +183,7 @@ def raw_pipeline_settings(
     key=raw_asset_key("la_population"),
     group_name=RAW_GROUP,
     pool=WAREHOUSE_POOL,
-    kinds=_KINDS,
+    kinds=KINDS,
     description=(
         "Mid-year population aged 0-17 of the configured LA, from population_file or the "
         "project's copy of the ONS estimates."

@@ -1,4 +1,5 @@
--- grain: one row per ssd_cla_episodes row of the latest successfully loaded extract of each source system
+-- grain: one row per ssd_cla_episodes row of the latest successfully loaded extract of each source system,
+-- plus the rows mapped from the SSDA903 sets of the format: ssda903 systems
 with latest_extract as (
     {{ latest_extract_rows(source('ssd', 'ssd_cla_episodes'), 'ssd_cla_episodes') }}
 )
@@ -21,3 +22,29 @@ select
     {{ ssd_date('clae_cla_last_iro_contact_date') }} as last_iro_contact_date,
     {{ ssd_lineage_columns() }}
 from latest_extract
+
+-- rows of the systems that deliver SSDA903 sets instead (docs/decisions/0010)
+union all
+
+select
+    cla_episode_id,
+    person_id,
+    episode_start_date,
+    episode_start_reason,
+    episode_start_reason_source_value,
+    primary_need,
+    primary_need_source_value,
+    episode_ceased_date,
+    episode_ceased_reason,
+    episode_ceased_reason_source_value,
+    cla_id,
+    referral_id,
+    placement_id,
+    entered_care_date,
+    last_iro_contact_date,
+    source_system,
+    extract_date,
+    source_file,
+    source_row,
+    loaded_at
+from {{ ref('stg_ssda903__cla_episodes') }}

@@ -1,4 +1,5 @@
--- grain: one row per ssd_cla_placement row of the latest successfully loaded extract of each source system
+-- grain: one row per ssd_cla_placement row of the latest successfully loaded extract of each source system,
+-- plus the rows mapped from the SSDA903 sets of the format: ssda903 systems
 with latest_extract as (
     {{ latest_extract_rows(source('ssd', 'ssd_cla_placement'), 'ssd_cla_placement') }}
 )
@@ -19,3 +20,27 @@ select
     clap_person_id as person_id,
     {{ ssd_lineage_columns() }}
 from latest_extract
+
+-- rows of the systems that deliver SSDA903 sets instead (docs/decisions/0010)
+union all
+
+select
+    placement_id,
+    placement_start_date,
+    placement_type,
+    placement_type_source_value,
+    placement_urn,
+    placement_distance,
+    cla_id,
+    placement_provider,
+    placement_provider_source_value,
+    placement_postcode,
+    placement_end_date,
+    placement_change_reason,
+    person_id,
+    source_system,
+    extract_date,
+    source_file,
+    source_row,
+    loaded_at
+from {{ ref('stg_ssda903__cla_placement') }}

@@ -1,4 +1,5 @@
--- grain: one row per ssd_person row of the latest successfully loaded extract of each source system
+-- grain: one row per ssd_person row of the latest successfully loaded extract of each source system,
+-- plus the rows mapped from the SSDA903 sets of the format: ssda903 systems
 with latest_extract as (
     {{ latest_extract_rows(source('ssd', 'ssd_person'), 'ssd_person') }}
 )
@@ -21,3 +22,29 @@ select
     pers_nationality as nationality,
     {{ ssd_lineage_columns() }}
 from latest_extract
+
+-- rows of the systems that deliver SSDA903 sets instead (docs/decisions/0010)
+union all
+
+select
+    person_id,
+    forename,
+    surname,
+    sex,
+    gender,
+    ethnicity,
+    date_of_birth,
+    common_child_id,
+    legacy_person_id,
+    upn_unknown,
+    send_flag,
+    expected_date_of_birth,
+    death_date,
+    is_mother,
+    nationality,
+    source_system,
+    extract_date,
+    source_file,
+    source_row,
+    loaded_at
+from {{ ref('stg_ssda903__header') }}
