@@ -102,7 +102,8 @@ MEAN_STAY = {"U1": 3000, "U2": 500, "U3": 850, "U4": 2800, "U5": 500, "U6": 520,
 MOVE_TYPE_CHILD = Choice.of({"U6": 70, "U3": 18, "K2": 10, "P1": 2})
 MOVE_TYPE_TEEN = Choice.of({"U6": 48, "U3": 8, "K2": 34, SUPPORTED: 8, "K1": 2})
 MOVE_TYPE_LT = Choice.of({"U4": 75, "U1": 10, "K2": 15})
-SDQ_REASONS = Choice.of({"SDQ1": 30, "SDQ2": 10, "SDQ3": 15, "SDQ4": 30, "SDQ5": 15})
+# SDQ1 (aged under 4 or over 16) cannot be the reason for a child aged 4-16 (903 rule 157)
+SDQ_REASONS = Choice.of({"SDQ2": 10, "SDQ3": 15, "SDQ4": 60, "SDQ5": 15})
 ADOPTER_SEX = Choice.of({"MF": 72, "FF": 8, "MM": 7, "F1": 11, "M1": 2})
 ADOPTER_LEGAL = Choice.of({"L0": 60, "L11": 8, "L12": 5, "L2": 10, "L3": 7, "L4": 10})
 REVERSED_REASON = Choice.of({"RD1": 30, "RD2": 30, "RD3": 25, "RD4": 15})
@@ -467,15 +468,30 @@ def simulate_period(
     return period
 
 
+def _consistent_adopter_legal_status(adopters: int, sex: str, drawn: str) -> str:
+    """A legal status that fits the adopters (903 rules 511-524): L0 a single adopter;
+    L11 (married) or L3 (unmarried) a different-sex couple; L12 (married) or L4 (unmarried)
+    a same-sex couple; L2 (civil partnership) any couple."""
+    if adopters == 1:
+        return "L0"
+    if sex == "MF":
+        return {"L12": "L11", "L4": "L3"}.get(drawn, "L11" if drawn == "L0" else drawn)
+    return {"L11": "L12", "L3": "L4"}.get(drawn, "L12" if drawn == "L0" else drawn)
+
+
 def _previous_permanence(sim: Simulator, person: Person, entry: int) -> tuple:
-    """(option, order date text, LA, known from): 903 PrevPerm, mostly Z1 (none)."""
+    """(option, order date text, LA, known from): 903 PrevPerm, mostly Z1 (none).
+
+    An earlier order was made by this authority, in a month that ended before the child
+    came into care (903 rules 630, 632); a baby cannot have had one.
+    """
     draw = sim.rng.random()
     option = "Z1" if draw < 0.9 else "P1" if draw < 0.92 else "P2" if draw < 0.96 else "P3"
-    if option == "Z1":
-        return option, None, None, entry
-    when = max(person.dob + 200, entry - 2000)
+    when = min(max(person.dob + 200, entry - 2000), entry - 40)
+    if option == "Z1" or when <= person.dob:
+        return "Z1", None, None, entry
     text = "zz/" + dt.date.fromordinal(when).strftime("%m/%Y")
-    return option, text, None, entry
+    return option, text, sim.ctx.settings.la_code, entry
 
 
 def _build_episodes(sim: Simulator, period: Period, legal: list[list]) -> None:
@@ -559,6 +575,7 @@ def _reviews(sim: Simulator, person: Person, period: Period, limit: int) -> None
                 due,
                 held,
                 False,
+                # PN0 is "child under 4" (903 rule 440): others take part in some way
                 REVIEW_PARTICIPATION.pick(rng.random()) if held - person.dob > 1460 else "PN0",
             )
         )
@@ -749,7 +766,11 @@ def _permanence(sim: Simulator, person: Person, period: Period, outcome: Outcome
             record.adopter_sex = ADOPTER_SEX.pick(rng.random())
             if record.adopters == 1 and record.adopter_sex not in ("F1", "M1"):
                 record.adopter_sex = "F1"
-            record.adopter_legal_status = ADOPTER_LEGAL.pick(rng.random())
+            if record.adopters == 2 and record.adopter_sex in ("F1", "M1"):
+                record.adopter_sex = "MF"
+            record.adopter_legal_status = _consistent_adopter_legal_status(
+                record.adopters, record.adopter_sex, ADOPTER_LEGAL.pick(rng.random())
+            )
             if period.end is not None and period.end_reason in ("E11", "E12"):
                 record.order_date = period.end
                 record.order_type = "Adoption Order"

@@ -123,9 +123,9 @@ CONTACT_OUTCOMES = Choice.of(
 )
 ASSESSMENT_NFA_OUTCOMES = Choice.of({"No Further Action": 70.0, "Step-down to Early Help": 30.0})
 
+# for children aged 4 or over: PN0 is "child under 4" (903 rule 440)
 REVIEW_PARTICIPATION = Choice.of(
-    {"PN1": 55.0, "PN2": 8.0, "PN3": 8.0, "PN4": 6.0, "PN5": 8.0, "PN6": 5.0, "PN7": 4.0,
-     "PN0": 6.0}
+    {"PN1": 61.0, "PN2": 8.0, "PN3": 8.0, "PN4": 6.0, "PN5": 8.0, "PN6": 5.0, "PN7": 4.0}
 )  # fmt: skip
 CP_REVIEW_PARTICIPATION = Choice.of(
     {"Attended": 40.0, "Views conveyed": 35.0, "Did not attend": 10.0, "Too young": 15.0}

@@ -99,6 +99,32 @@ class Phase:
     reason: str = ""
 
 
+def close_after_enquiry(phase: Phase) -> Phase:
+    """A closure after a section 47 enquiry: RC8/RC9 mean closed after assessment alone.
+
+    The CIN census rejects RC8 and RC9 on an episode that holds a section 47 enquiry (rule
+    2990), so such an episode closes with RC7 (services ceased for any other reason).
+    """
+    if phase.reason in ("RC8", "RC9"):
+        return Phase(phase.kind, phase.day, phase.route, "RC7")
+    return phase
+
+
+def end_work_at_closure(assessment: Assessment, s47: S47 | None, close_day: int | None) -> None:
+    """Work on a referral ends by its closure (an 18th birthday or a short stay in care
+    can close an episode early).
+
+    The CIN census rejects an assessment or enquiry that outlasts its closed episode (rules
+    8565 and 8867), so one still running at the closure is completed on the closure day.
+    """
+    if close_day is None:
+        return
+    if assessment.start <= close_day and (assessment.auth is None or assessment.auth > close_day):
+        assessment.auth = close_day
+    if s47 is not None and s47.start <= close_day and (s47.end is None or s47.end > close_day):
+        s47.end = close_day
+
+
 class Simulator:
     """Simulates one chunk; records go to ``self.state``."""
 
@@ -186,15 +212,25 @@ class Simulator:
         dob = int(cohort.dob[child])
         school_year = (dob + 5 * 365 + 200 - 719_163) // 365 + 1970
         has_upn = not uasc and (first_known - dob > 4 * 365 or rng.random() < 0.3)
+        # the same draws in the same order as ever: key, ethnicity, then the UPN
+        key = self.key()
+        ethnicity = (ETHNICITY_UASC if uasc else ETHNICITY).pick(rng.random())
+        upn = names.upn(rng, self.ctx.settings.la_code, school_year) if has_upn else None
+        if upn is None and not uasc and self.ctx.end - dob >= 4 * 365:
+            # A child of school age by the extract date has been given a UPN by a school
+            # (UN1 means "not yet of school age": 903 rule 209). Its own random stream keeps
+            # every other draw of the run unchanged.
+            upn_rng = random.Random(f"upn:{self.ctx.settings.seed}:{key}")
+            upn = names.upn(upn_rng, self.ctx.settings.la_code, school_year)
         person = Person(
-            key=self.key(),
+            key=key,
             dob=dob,
             sex=sex,
-            ethnicity=(ETHNICITY_UASC if uasc else ETHNICITY).pick(rng.random()),
+            ethnicity=ethnicity,
             forename=forename,
             surname=surname,
-            upn=names.upn(rng, self.ctx.settings.la_code, school_year) if has_upn else None,
-            upn_unknown=None if has_upn else ("UN2" if uasc else "UN1"),
+            upn=upn,
+            upn_unknown=None if upn else ("UN2" if uasc else "UN1"),
             nationality=NATIONALITY_UASC.pick(rng.random()) if uasc else "British",
             resident_from=int(cohort.resident_from[child]),
             resident_to=int(cohort.resident_to[child]),
@@ -386,6 +422,8 @@ class Simulator:
             )
         if phase.kind == "close" and in_need:
             phase = Phase("cin", phase.day)
+        if phase.kind == "close" and s47 is not None:
+            phase = close_after_enquiry(phase)
         if s47 is not None and s47.end is None:
             s47.nfa = False
         assessment_nfa = phase.kind == "close"
@@ -412,6 +450,7 @@ class Simulator:
         if s47 is not None:
             referral.outcome = "Strategy discussion and/or Section 47 enquiry"
         close_day = self._run_phases(person, referral, phase, history, icpc_plan, need)
+        end_work_at_closure(assessment, s47, close_day)
         self._allocate(person, referral, close_day)
         for record in (assessment, s47, icpc_plan):
             if record is not None:
