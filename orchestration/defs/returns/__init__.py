@@ -1,5 +1,8 @@
 """Statutory returns written from the published warehouse (docs/decisions/0009)."""
 
-returns_assets: list = []
+from orchestration.defs.returns.cin_census import cin_census
+from orchestration.defs.returns.ssda903 import ssda903
+
+returns_assets: list = [cin_census, ssda903]
 
 __all__ = ["returns_assets"]
