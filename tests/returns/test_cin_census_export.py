@@ -9,10 +9,14 @@ import xml.etree.ElementTree as ET
 from contextlib import closing
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 import xmlschema
+import yaml
 
+from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.returns.cin_census import cin_census
 from orchestration.lib.returns import cin_census_export
 from orchestration.lib.returns.cin_census_export import (
     SCHEMA_PATH,
@@ -20,6 +24,7 @@ from orchestration.lib.returns.cin_census_export import (
     write_cin_census,
 )
 from orchestration.lib.returns.ssda903_files import CollectionYear
+from tests.unit.minimal_config import MINIMAL_CONFIG
 
 YEAR = CollectionYear.parse("2025-26")
 
@@ -276,3 +281,28 @@ def test_the_cli_command_writes_the_default_path_or_explains_why_not(
     assert cin_census_export.export_command(config, "2025-2026", None) == 2
     assert cin_census_export.export_command(config, "2019-20", tmp_path / "x.xml") == 2
     assert not (tmp_path / "x.xml").exists()
+
+
+def test_the_asset_writes_nothing_and_succeeds_for_a_year_without_children(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    # An authority loaded from SSDA903 files only has no children in need: the run must
+    # not fail on the census, and no file is written.
+    published = tmp_path / "wh" / "warehouse.duckdb"
+    published.parent.mkdir()
+    published.write_bytes(warehouse.read_bytes())
+    config_path = tmp_path / "scorecard.yaml"
+    # as of June 2024 the latest complete collection year is 2023-24, which has no child
+    config_path.write_text(
+        yaml.safe_dump({**MINIMAL_CONFIG, "as_of_date": "2024-06-01"}), encoding="utf-8"
+    )
+    result = dg.materialize(
+        [cin_census],
+        resources={"scorecard_config": ScorecardConfigResource(config_path=str(config_path))},
+    )
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    metadata = event.materialization.metadata
+    assert metadata["collection_year"].value == "2023-24"
+    assert metadata["children"].value == 0
+    assert not (tmp_path / "out" / "returns").exists()

@@ -14,7 +14,11 @@ import dagster as dg
 from orchestration.defs.publish.warehouse import PUBLISH_WAREHOUSE_KEY
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
-from orchestration.lib.returns.cin_census_export import cin_census_path, write_cin_census_file
+from orchestration.lib.returns.cin_census_export import (
+    NoChildrenInNeedError,
+    cin_census_path,
+    write_cin_census_file,
+)
 from orchestration.lib.returns.ssda903_files import CollectionYear
 
 CIN_CENSUS_KEY = dg.AssetKey(["returns", "cin_census"])
@@ -38,8 +42,16 @@ def cin_census(
     config = scorecard_config.load()
     year = CollectionYear.latest_complete(config.as_of_date)
     path = cin_census_path(config.output_dir, year)
-    with retry_transient_failures(context):
-        counts = write_cin_census_file(config.published_path, year, path, config.la_code)
+    try:
+        with retry_transient_failures(context):
+            counts = write_cin_census_file(config.published_path, year, path, config.la_code)
+    except NoChildrenInNeedError as exc:
+        # Nothing to return (for example an authority loaded from SSDA903 files only):
+        # no file is written and any earlier file for the year is left as it was.
+        context.log.warning(str(exc))
+        return dg.MaterializeResult(
+            metadata={"collection_year": year.label, "children": dg.MetadataValue.int(0)}
+        )
     context.log.info(
         f"wrote the CIN census for {year.label}: {counts.children} children, "
         f"{counts.cin_details} CIN episodes"

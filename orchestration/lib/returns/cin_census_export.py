@@ -114,6 +114,10 @@ class CinCensusExportError(RuntimeError):
     """The warehouse cannot produce a CIN census for the year asked."""
 
 
+class NoChildrenInNeedError(CinCensusExportError):
+    """No child had a CIN episode open in the year (e.g. an authority loaded from 903 files)."""
+
+
 @dataclass(frozen=True)
 class CinCensusCounts:
     """Element counts of a written census (no child-level values)."""
@@ -206,7 +210,7 @@ def build_cin_census(
     tables = {model: _read_model(connection, model, year) for model in MODEL_COLUMNS}
     children = tables["ret_cin_children"]
     if not children:
-        raise CinCensusExportError(
+        raise NoChildrenInNeedError(
             f"CIN census: no child has a CIN episode open in collection year {year.label} "
             "(returns.ret_cin_children holds no row for it)"
         )
