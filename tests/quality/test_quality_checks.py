@@ -87,6 +87,36 @@ def test_checks_pass_on_clean_data_and_link_data_docs(
     assert Path(person["data_docs_page"].value).is_file()
 
 
+def test_raw_suites_measure_only_systems_that_deliver_ssd_tables(
+    make_warehouse: WarehouseBuilder,
+    config_file: Callable[[Path], Path],
+    clean_persons: list[dict],
+    clean_episodes: list[dict],
+) -> None:
+    # carefirst sends SSDA903 files (decision 0010): its raw SSD tables are empty by design
+    warehouse = make_warehouse(
+        [r for r in clean_persons if r["_source_system"] != "carefirst"],
+        [r for r in clean_episodes if r["_source_system"] != "carefirst"],
+    )
+    systems = [
+        {
+            "name": "carefirst",
+            "live_from": "2016-04-01",
+            "live_to": "2021-06-30",
+            "format": "ssda903",
+        },
+        {"name": "liquid_logic", "live_from": "2021-07-01"},
+    ]
+    evaluations = _evaluate(config_file(warehouse, systems))
+    assert all(evaluation.passed for evaluation in evaluations.values())
+    assert set(evaluations[PERSON_CHECK].metadata["latest_extracts"].value) == {"liquid_logic"}
+
+    only_903 = [{"name": "carefirst", "live_from": "2016-04-01", "format": "ssda903"}]
+    evaluations = _evaluate(config_file(make_warehouse([], []), only_903))
+    assert all(evaluation.passed for evaluation in evaluations.values())
+    assert "no configured system delivers ssd" in evaluations[PERSON_CHECK].description
+
+
 def test_a_failing_error_expectation_fails_the_check_with_error_severity(
     make_warehouse: WarehouseBuilder,
     config_file: Callable[[Path], Path],
