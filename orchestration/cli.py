@@ -191,6 +191,49 @@ def warehouse_command(config: ScorecardConfig, action: str) -> int:
     return 0
 
 
+def bi_file_command(config: ScorecardConfig, rollback: bool) -> int:
+    """Rebuild the BI file from the published warehouse, or roll back to the previous build."""
+    from orchestration.lib import bi_file
+
+    try:
+        if rollback:
+            bi_file.rollback(config.output_dir, logger)
+            return 0
+        # Imported here: it loads the Dagster definitions (slow) for the declared marts.
+        from orchestration.defs.publish.bi_file import declared_marts
+
+        report = bi_file.build_bi_file(
+            config.published_path, config.output_dir, allowed_tables=declared_marts(), logger=logger
+        )
+    except (bi_file.BiFileError, duckdb.Error) as exc:
+        logger.error("bi-file: %s", exc)
+        return 2
+    sys.stdout.write(f"{report.duckdb_path}\n")
+    return 0
+
+
+def committee_scorecard_command(config: ScorecardConfig, month: str, out_dir: Path | None) -> int:
+    """Write the committee scorecard (HTML and Excel) of ``month`` (YYYY-MM) from the
+    published warehouse into ``out_dir`` (default ``<output_dir>/committee``)."""
+    from orchestration.lib.committee_scorecard.data import ScorecardDataError, parse_month
+    from orchestration.lib.committee_scorecard.outputs import COMMITTEE_FOLDER, write_month
+
+    try:
+        files = write_month(
+            config.published_path,
+            out_dir or config.output_dir / COMMITTEE_FOLDER,
+            parse_month(month),
+            la_code=config.la_code,
+            la_name=config.la_name or config.la_code,
+            as_of_date=config.as_of_date,
+        )
+    except (ScorecardDataError, duckdb.Error) as exc:
+        logger.error("committee-scorecard: %s", exc)
+        return 2
+    sys.stdout.write(f"{files.html_path}\n{files.workbook_path}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli")
     parser.add_argument("--config", type=Path, default=None, help="config YAML (default: demo)")
@@ -216,6 +259,47 @@ def main(argv: list[str] | None = None) -> int:
         "publication replaced; discard-working: drop the working copy (the next run starts "
         "from the published file)",
     )
+    bi = commands.add_parser(
+        "bi-file",
+        help="rebuild the aggregate-only BI file (<output_dir>/bi/current) from the published "
+        "warehouse (docs/bi_file.md)",
+    )
+    bi.add_argument(
+        "--rollback", action="store_true", help="point bi/current back at the previous build"
+    )
+    committee = commands.add_parser(
+        "committee-scorecard",
+        help="write the committee scorecard (HTML and Excel) of any month from the published "
+        "warehouse (docs/committee_scorecard.md)",
+    )
+    committee.add_argument("--month", required=True, help="the month, YYYY-MM")
+    committee.add_argument(
+        "--out-dir", type=Path, default=None, help="folder (default: <output_dir>/committee)"
+    )
+    cin_census = commands.add_parser(
+        "cin-census-export",
+        help="write the CIN census XML of a collection year from the published warehouse "
+        "(docs/statutory_returns.md)",
+    )
+    cin_census.add_argument("--year", required=True, help="the collection year, YYYY-YY")
+    cin_census.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file (default: <output_dir>/returns/<YYYY-YY>/cin_census_<Year>.xml)",
+    )
+    ssda903 = commands.add_parser(
+        "ssda903-export",
+        help="write the SSDA903 CSV set of a collection year from the published warehouse "
+        "(docs/statutory_returns.md)",
+    )
+    ssda903.add_argument("--year", required=True, help="the collection year, YYYY-YY")
+    ssda903.add_argument(
+        "--out-dir",
+        type=Path,
+        default=None,
+        help="folder for the ten CSV files (default: <output_dir>/returns/<YYYY-YY>/ssda903)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     config = load_config(args.config)
@@ -231,6 +315,18 @@ def main(argv: list[str] | None = None) -> int:
         return warehouse_command(config, args.action)
     elif args.command == "postgres-load-raw":
         return load_raw_into_postgres(config)
+    elif args.command == "bi-file":
+        return bi_file_command(config, rollback=args.rollback)
+    elif args.command == "committee-scorecard":
+        return committee_scorecard_command(config, args.month, args.out_dir)
+    elif args.command == "cin-census-export":
+        from orchestration.lib.returns.cin_census_export import export_command
+
+        return export_command(config, args.year, args.out)
+    elif args.command == "ssda903-export":
+        from orchestration.lib.returns.ssda903_export import export_command as ssda903_export
+
+        return ssda903_export(config, args.year, args.out_dir)
     return 0
 
 

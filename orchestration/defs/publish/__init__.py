@@ -3,6 +3,8 @@ reconciliation report, and last of all the published warehouse itself."""
 
 from orchestration.defs.ingest import ingest_assets
 from orchestration.defs.publish.assets import fct_child_compliance
+from orchestration.defs.publish.bi_file import bi_file
+from orchestration.defs.publish.committee import committee_scorecard
 from orchestration.defs.publish.reconciliation import migration_reconciliation_report
 from orchestration.defs.publish.warehouse import (
     PUBLISH_WAREHOUSE_KEY,
@@ -20,6 +22,12 @@ publish_warehouse = build_publish_warehouse_asset(
     [key for assets_def in _built_before_publishing for key in assets_def.keys]
 )
 
-publish_assets = [fct_child_compliance, migration_reconciliation_report, publish_warehouse]
+publish_assets = [
+    fct_child_compliance,
+    migration_reconciliation_report,
+    publish_warehouse,
+    bi_file,
+    committee_scorecard,
+]
 
 __all__ = ["PUBLISH_WAREHOUSE_KEY", "publish_assets"]
