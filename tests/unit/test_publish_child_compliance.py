@@ -116,3 +116,19 @@ def test_replace_is_atomic(tmp_path: Path) -> None:
             ).fetchall()
         }
     assert tables == {"fct_child_compliance"}
+
+
+def test_the_drill_down_left_in_marts_by_an_older_release_is_dropped(tmp_path: Path) -> None:
+    # Before issue 5 the table lived in marts, which BI tools read; dbt never drops it.
+    warehouse = tmp_path / "warehouse.duckdb"
+    make_warehouse(warehouse)
+    with closing(duckdb.connect(str(warehouse))) as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.fct_child_compliance (person_key varchar)")
+    publish_child_compliance(warehouse, SECRET)
+    with closing(duckdb.connect(str(warehouse), read_only=True)) as connection:
+        tables = connection.execute(
+            "select table_schema from information_schema.tables "
+            "where table_name = 'fct_child_compliance'"
+        ).fetchall()
+    assert tables == [("restricted",)]

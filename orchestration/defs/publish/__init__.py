@@ -1,5 +1,6 @@
 """Published outputs written after dbt: record-level tables with pseudonymised keys, the
-reconciliation report, and last of all the published warehouse itself."""
+reconciliation report and the published warehouse itself; then, read from the published
+warehouse, the BI file and the committee scorecard (docs/decisions/0009)."""
 
 from orchestration.defs.ingest import ingest_assets
 from orchestration.defs.publish.assets import fct_child_compliance

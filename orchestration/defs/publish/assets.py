@@ -30,6 +30,9 @@ SOURCE_TABLE = f"{SOURCE_SCHEMA}.{SOURCE_MODEL}"
 TARGET_SCHEMA = RESTRICTED_SCHEMA
 TARGET_TABLE = TABLE_NAME
 STAGING_TABLE = f"{TARGET_TABLE}__publishing"
+# Before issue 5 the drill-down lived in marts, the schema BI tools read. dbt never drops a
+# table it no longer builds, so a warehouse upgraded from then still holds it there.
+RETIRED_TABLE = f"marts.{TARGET_TABLE}"
 
 
 def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
@@ -71,6 +74,7 @@ def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
             connection.execute(
                 f"alter table {TARGET_SCHEMA}.{STAGING_TABLE} rename to {TARGET_TABLE}"
             )
+            connection.execute(f"drop table if exists {RETIRED_TABLE}")
             connection.execute("commit")
         except Exception:
             connection.execute("rollback")
