@@ -90,8 +90,11 @@ test: setup lint validators
 dq-eval: setup
 	$(BIN)/python -m orchestration.evaluation.dq_eval $(DQ_EVAL_ARGS)
 
+# The dbt docs site (models, columns, tests, lineage, exposures) as one self-contained page,
+# <output_dir>/dbt_docs/index.html, from a copy of the published warehouse (run the pipeline
+# first: make demo). The catalog holds names and types only, never rows.
 docs: setup
-	$(DBT) docs generate $(DBT_DIRS)
+	$(BIN)/python -m orchestration.cli --config $(SCORECARD_CONFIG) dbt-docs
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs .pytest_cache

@@ -234,6 +234,19 @@ def committee_scorecard_command(config: ScorecardConfig, month: str, out_dir: Pa
     return 0
 
 
+def dbt_docs_command(config: ScorecardConfig) -> int:
+    """Build the dbt docs site from a copy of the published warehouse (``make docs``)."""
+    from orchestration.lib.dbt_docs import DbtDocsError, build_dbt_docs
+
+    try:
+        page = build_dbt_docs(config.published_path, config.output_dir)
+    except DbtDocsError as exc:
+        logger.error("dbt-docs: %s", exc)
+        return 2
+    sys.stdout.write(f"{page}\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli")
     parser.add_argument("--config", type=Path, default=None, help="config YAML (default: demo)")
@@ -266,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     bi.add_argument(
         "--rollback", action="store_true", help="point bi/current back at the previous build"
+    )
+    commands.add_parser(
+        "dbt-docs",
+        help="build the dbt docs site (<output_dir>/dbt_docs/index.html) from a copy of the "
+        "published warehouse",
     )
     committee = commands.add_parser(
         "committee-scorecard",
@@ -315,6 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         return warehouse_command(config, args.action)
     elif args.command == "postgres-load-raw":
         return load_raw_into_postgres(config)
+    elif args.command == "dbt-docs":
+        return dbt_docs_command(config)
     elif args.command == "bi-file":
         return bi_file_command(config, rollback=args.rollback)
     elif args.command == "committee-scorecard":

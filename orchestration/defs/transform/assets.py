@@ -6,8 +6,6 @@ becomes a Dagster asset check on the model it tests. The warehouse path reaches 
 """
 
 import os
-import shutil
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,11 +15,8 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
-from orchestration.lib.config import PROJECT_ROOT
+from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, WAREHOUSE_ENV_VAR, dbt_executable
 from orchestration.lib.dbt_translator import ScorecardDbtTranslator
-
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-WAREHOUSE_ENV_VAR = "SCORECARD_DUCKDB_PATH"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 dbt_project.prepare_if_dev()
@@ -56,12 +51,6 @@ def scorecard_dbt_models(
     config = scorecard_config.load()
     with warehouse_env(config.warehouse_path), retry_transient_failures(context):
         yield from dbt.cli(["build"], context=context).stream()
-
-
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the project's virtualenv), else dbt on PATH."""
-    beside_python = Path(sys.executable).parent / "dbt"
-    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
 
 
 def dbt_resource() -> DbtCliResource:
