@@ -85,8 +85,30 @@ def scorecard_summary(config: ScorecardConfig) -> str:
         f"Warehouse:         {config.warehouse_path}",
         f"Data Docs:         {config.data_docs_dir / 'index.html'}",
         f"Quarantined files: {quarantined} (see {config.quarantine_dir})",
+        *_output_lines(config, latest),
     ]
     return "\n".join(lines)
+
+
+def _output_lines(config: ScorecardConfig, latest: dt.date | None) -> list[str]:
+    """Where the run's outputs for readers are (decision 0009), for those that exist."""
+    from orchestration.lib.bi_file import DUCKDB_FILENAME, current_dir
+    from orchestration.lib.committee_scorecard.outputs import COMMITTEE_FOLDER
+    from orchestration.lib.returns.cin_census_export import cin_census_path
+    from orchestration.lib.returns.ssda903_export import ssda903_folder
+    from orchestration.lib.returns.ssda903_files import CollectionYear
+
+    year = CollectionYear.latest_complete(config.as_of_date)
+    committee = config.output_dir / COMMITTEE_FOLDER
+    stem = f"scorecard_{latest:%Y-%m}" if latest else None
+    candidates = [
+        ("Committee paper", committee / f"{stem}.html" if stem else None),
+        ("Committee workbook", committee / f"{stem}.xlsx" if stem else None),
+        ("BI file", current_dir(config.output_dir) / DUCKDB_FILENAME),
+        (f"SSDA903 {year.label}", ssda903_folder(config.output_dir, year)),
+        (f"CIN census {year.label}", cin_census_path(config.output_dir, year)),
+    ]
+    return [f"{label + ':':<18} {path}" for label, path in candidates if path and path.exists()]
 
 
 def send_alert(config: ScorecardConfig, run_id: str, dry_run: bool, force: bool) -> int:
