@@ -12,10 +12,14 @@ only for as long as each write takes.
 
 # No `from __future__ import annotations`: Dagster inspects the `context` annotation of
 # asset functions at definition time and does not accept the string "dg.AssetExecutionContext".
+from collections.abc import Callable
+from typing import Any
+
 import dagster as dg
 
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
+from orchestration.lib.config import ScorecardConfig
 from orchestration.lib.contract import TableContract, table_contracts
 from orchestration.lib.raw_ingest import (
     TableIngestReport,
@@ -88,21 +92,22 @@ def file_validation_result(report: TableIngestReport) -> dg.AssetCheckResult:
     )
 
 
-def build_raw_table_asset(contract: TableContract) -> dg.AssetsDefinition:
-    """The ``raw/<table>`` asset (with its file_validation check) for one contract table."""
-    key = raw_asset_key(contract.name)
-    need = "required" if contract.required else "optional"
+# Loads one table's new files for the run's config; returns the ingest report.
+TableIngest = Callable[[ScorecardConfig, Any], TableIngestReport]
+
+
+def build_raw_file_asset(
+    key: dg.AssetKey, description: str, metadata: dict[str, object], ingest: TableIngest
+) -> dg.AssetsDefinition:
+    """A raw-layer asset that loads one delivered file type, with its file_validation check."""
 
     @dg.asset(
         key=key,
         group_name=RAW_GROUP,
         pool=WAREHOUSE_POOL,
         kinds=KINDS,
-        description=(
-            f"SSD table {contract.name} ({need}) as delivered by each source system: every "
-            "contract column as text, plus lineage columns."
-        ),
-        metadata={"contract_required": contract.required},
+        description=description,
+        metadata=metadata,
         check_specs=[
             dg.AssetCheckSpec(
                 FILE_VALIDATION_CHECK,
@@ -111,14 +116,28 @@ def build_raw_table_asset(contract: TableContract) -> dg.AssetsDefinition:
             )
         ],
     )
-    def raw_table_asset(
+    def raw_file_asset(
         context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
     ) -> dg.MaterializeResult:
         with retry_transient_failures(context):
-            report = ingest_table(scorecard_config.load(), contract, logger=context.log)
+            report = ingest(scorecard_config.load(), context.log)
         return table_materialization(report)
 
-    return raw_table_asset
+    return raw_file_asset
+
+
+def build_raw_table_asset(contract: TableContract) -> dg.AssetsDefinition:
+    """The ``raw/<table>`` asset (with its file_validation check) for one contract table."""
+    need = "required" if contract.required else "optional"
+    return build_raw_file_asset(
+        raw_asset_key(contract.name),
+        description=(
+            f"SSD table {contract.name} ({need}) as delivered by each source system: every "
+            "contract column as text, plus lineage columns."
+        ),
+        metadata={"contract_required": contract.required},
+        ingest=lambda config, log: ingest_table(config, contract, logger=log),
+    )
 
 
 def build_raw_table_assets() -> list[dg.AssetsDefinition]:

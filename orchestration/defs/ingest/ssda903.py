@@ -6,54 +6,27 @@ quarantine and ``file_validation`` check (severity WARN) as the SSD table assets
 such system configured each asset only makes sure its (empty) table exists.
 """
 
-# No `from __future__ import annotations`: Dagster inspects the `context` annotation.
+from __future__ import annotations
+
 import dagster as dg
 
-from orchestration.defs.ingest.assets import (
-    FILE_VALIDATION_CHECK,
-    KINDS,
-    RAW_GROUP,
-    WAREHOUSE_POOL,
-    raw_asset_key,
-    table_materialization,
-)
-from orchestration.defs.resources import ScorecardConfigResource
-from orchestration.defs.retries import retry_transient_failures
+from orchestration.defs.ingest.assets import build_raw_file_asset, raw_asset_key
 from orchestration.lib.contract import TableContract
 from orchestration.lib.ssda903_input import ingest_ssda903_file, ssda903_contracts
 
 
 def build_raw_ssda903_asset(file_stem: str, contract: TableContract) -> dg.AssetsDefinition:
     """The ``raw/ssda903_<file>`` asset (with its file_validation check) for one 903 file."""
-    key = raw_asset_key(contract.name)
     need = "always present in a 903 set" if contract.required else "present when it has rows"
-
-    @dg.asset(
-        key=key,
-        group_name=RAW_GROUP,
-        pool=WAREHOUSE_POOL,
-        kinds=KINDS,
+    return build_raw_file_asset(
+        raw_asset_key(contract.name),
         description=(
             f"SSDA903 file {file_stem}.csv ({need}) as delivered by each system configured "
             "with format: ssda903: every column as text, plus lineage columns."
         ),
         metadata={"contract_required": contract.required, "ssda903_file": f"{file_stem}.csv"},
-        check_specs=[
-            dg.AssetCheckSpec(
-                FILE_VALIDATION_CHECK,
-                asset=key,
-                description="No file of this table was quarantined in the run.",
-            )
-        ],
+        ingest=lambda config, log: ingest_ssda903_file(config, file_stem, logger=log),
     )
-    def raw_ssda903_asset(
-        context: dg.AssetExecutionContext, scorecard_config: ScorecardConfigResource
-    ) -> dg.MaterializeResult:
-        with retry_transient_failures(context):
-            report = ingest_ssda903_file(scorecard_config.load(), file_stem, logger=context.log)
-        return table_materialization(report)
-
-    return raw_ssda903_asset
 
 
 def build_raw_ssda903_assets() -> list[dg.AssetsDefinition]:
