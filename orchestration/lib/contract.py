@@ -47,6 +47,8 @@ OPTIONAL_TABLES: tuple[str, ...] = (
     "ssd_cla_immunisations",
     "ssd_cla_previous_permanence",
     "ssd_cla_pep",
+    # Children's home addresses: the 903 HOME_POST (postcode before entering care).
+    "ssd_address",
 )
 
 # SSD has no PEP table yet; the contract defines this one in SSD style.

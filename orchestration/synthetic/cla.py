@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from orchestration.synthetic import names
+from orchestration.synthetic import postcodes, providers
 from orchestration.synthetic.codes import (
     CLA_VISIT_TEAM,
     PLACEMENT_CHANGE_REASON,
@@ -21,7 +21,7 @@ from orchestration.synthetic.codes import (
     SHORT_BREAK_PLACEMENTS,
     Choice,
 )
-from orchestration.synthetic.dates import add_years, day
+from orchestration.synthetic.dates import add_years, day, to_date
 from orchestration.synthetic.model import (
     CarePlan,
     ClaReview,
@@ -92,6 +92,8 @@ PROVIDERS: dict[str, Choice] = {
     "A6": Choice.of({"PR1": 55, "PR2": 25, "PR5": 20}),
 }
 ADOPTION_PLACEMENTS = frozenset({"A3", "A4", "A5", "A6"})
+MAX_LOCATION_DRAWS = 50  # redraws of a placement location that is one of the family's homes
+FOSTER_PLACEMENTS = frozenset({"U1", "U2", "U3", "U4", "U5", "U6"})
 AWAY_SHARE = {"U1": 0.25, "U3": 0.25, "U4": 0.3, "U5": 0.3, "U6": 0.3, "K1": 0.85, "K2": 0.6,
               "H5": 0.35, "K3": 0.35, "P1": 0.05, "R1": 0.6, "R3": 0.6, "A3": 0.4, "A4": 0.5,
               "A5": 0.4, "A6": 0.5}  # fmt: skip
@@ -241,7 +243,9 @@ def _legal_statuses(sim: Simulator, entry: int, route: str, outcome: Outcome) ->
 def _initial_type(sim: Simulator, age: float, route: str, outcome: Outcome) -> str:
     uniform = sim.rng.random()
     if route == "uasc":
-        return INITIAL_TYPE_UASC.pick(uniform)
+        chosen = INITIAL_TYPE_UASC.pick(uniform)
+        # supported accommodation is for young people aged 16 or over (903 rule 371)
+        return "U6" if chosen == SUPPORTED and age < 16.0 else chosen
     if route == "remand":
         return INITIAL_TYPE_REMAND.pick(uniform)
     if route == "initial":
@@ -279,22 +283,34 @@ class PlacementBuilder:
             provider = self.items[-1].provider
             if placement_type in ("A3", "A5", "P1"):
                 provider = PROVIDERS[placement_type].pick(rng.random())
+            previous_kind = providers.SERVICE_KIND.get(self.items[-1].placement_type)
+            if providers.SERVICE_KIND.get(placement_type) != previous_kind:
+                # e.g. the foster carer now adopting: the adoption agency's URN
+                away = not postcodes.is_home(postcode)
+                service = providers.pick(sim.ctx.settings.seed, rng, placement_type, provider, away)
+                urn = service.urn if service is not None else None
         else:
             carer = sim.key()
             away = rng.random() < AWAY_SHARE.get(placement_type, 0.3)
-            postcode = names.postcode(rng, away)
-            if placement_type == "P1":
-                distance = round(rng.random() * 3.0, 1)
-            elif away:
-                distance = round(min(8.0 + rng.lognormvariate(math.log(22), 0.8), 320.0), 1)
-            else:
-                distance = round(min(rng.lognormvariate(math.log(4), 0.6), 18.0), 1)
-            urn = (
-                f"SC{rng.randrange(30_000, 999_999):06d}"
-                if placement_type in ("K1", "K2")
-                else None
-            )
             provider = PROVIDERS.get(placement_type, PROVIDERS["U6"]).pick(rng.random())
+            away = providers.located(placement_type, provider, away)
+            home = self.person.home_postcode(start)
+            # Only a child placed with parents lives at a family home (903 rule 392d).
+            family_homes = {address.postcode for address in self.person.addresses}
+            for _ in range(MAX_LOCATION_DRAWS):
+                service = providers.pick(sim.ctx.settings.seed, rng, placement_type, provider, away)
+                if service is not None and service.postcode is not None:
+                    postcode = service.postcode  # at the provider's premises
+                elif placement_type == "P1" and not away and home is not None:
+                    postcode = home  # placed with parents at the family home
+                    break
+                else:
+                    postcode = postcodes.pick(rng, away).postcode  # the carer's home
+                if postcode not in family_homes:
+                    break
+            # From the child's home (none for an unaccompanied child: distance not known).
+            distance = postcodes.distance_miles(home, postcode)
+            urn = service.urn if service is not None else None
         self.items.append(
             Placement(
                 key=sim.key(),
@@ -330,7 +346,11 @@ def _placements(
     entry = period.start
     age = (entry - person.dob) / 365.25
     builder = PlacementBuilder(sim, person, period.key)
-    builder.add(entry, _initial_type(sim, age, route, outcome), False, None)
+    initial = _initial_type(sim, age, route, outcome)
+    if initial == "P1" and _status_on(legal, entry) not in ("C1", "C2"):
+        # placement with parents is under a care order, never section 20 (903 rule 378)
+        initial = "U6"
+    builder.add(entry, initial, False, None)
     events: list[tuple[int, str]] = []
     adoption = outcome.adoption or {}
     if "placed" in adoption:
@@ -386,7 +406,7 @@ def _placements(
             new_type = "K2"
         else:
             new_type = (MOVE_TYPE_TEEN if teen else MOVE_TYPE_CHILD).pick(rng.random())
-            if new_type == SUPPORTED and (move_day - person.dob) < 5840:
+            if new_type == SUPPORTED and move_day < add_years(person.dob, 16):
                 new_type = "K2"
         if new_type == "P1" and _status_on(legal, move_day) not in ("C1", "C2"):
             new_type = "U6"
@@ -447,6 +467,11 @@ def simulate_period(
     period.placements = _placements(sim, person, period, route, outcome, legal, limit)
     if closed:
         period.placements[-1].end = exit_day
+        last_type = period.placements[-1].placement_type
+        if outcome.reason in ("E45", "E46") and last_type not in FOSTER_PLACEMENTS:
+            # an SGO to former foster carers is made while placed with them (903 rule 516);
+            # otherwise it is an SGO to other carers (relatives or friends, or not)
+            outcome.reason = period.end_reason = "E47" if outcome.reason == "E45" else "E48"
     _build_episodes(sim, period, legal)
     _reviews(sim, person, period, limit)
     _visits(sim, person, period, limit)
@@ -672,6 +697,12 @@ def _school_age(sim: Simulator, person: Person, on: int) -> bool:
     return 5.0 <= age < 16.0
 
 
+def _return_year_end(on: int) -> int:
+    """31 March at the end of the 903 collection year (1 April to 31 March) holding ``on``."""
+    date = to_date(on)
+    return day(dt.date(date.year if date.month < 4 else date.year + 1, 3, 31))
+
+
 def _education_and_wellbeing(sim: Simulator, person: Person, period: Period, limit: int) -> None:
     """PEPs each term for school-age children; annual SDQ for those aged 4-16 in care a year."""
     rng, cal, state = sim.rng, sim.ctx.calendar, sim.state
@@ -682,8 +713,16 @@ def _education_and_wellbeing(sim: Simulator, person: Person, period: Period, lim
         gap = uniform_int(rng, 80, 125) if rng.random() < 0.9 else uniform_int(rng, 126, 230)
         when = _weekday_before(sim, when + gap, when)
     mean = rng.gauss(14.9, 5.6)
+    # Each year's SDQ is done by the 31 March it is returned for (903 OC2, rule 186): the
+    # first by the first 31 March on which the child has been looked after for 12 months,
+    # each later one by the 31 March after the year of the one before.
+    due = _return_year_end(_return_year_end(period.start - 1) + 1)
     when = period.start + 365 + uniform_int(rng, -10, 40)
-    while when < limit:
+    while True:
+        when = min(when, due - uniform_int(rng, 0, 20))
+        if when >= limit:
+            break
+        due = _return_year_end(_return_year_end(when) + 1)
         age = (when - person.dob) / 365.25
         if 4.0 <= age < 17.0:
             if rng.random() < 0.78:

@@ -43,6 +43,7 @@ ID_COLUMN = {
     "ssd_permanence": "perm_table_id", "ssd_care_leavers": "clea_table_id",
     "ssd_involvements": "invo_involvements_id", "ssd_cla_care_plan": "lacp_table_id",
     "ssd_cla_immunisations": "clai_person_id", "ssd_cla_previous_permanence": "lapp_table_id",
+    "ssd_address": "addr_table_id",
 }  # fmt: skip
 PERSON_COLUMN = {
     "ssd_person": "pers_person_id", "ssd_linked_identifiers": "link_person_id",
@@ -58,7 +59,7 @@ PERSON_COLUMN = {
     "ssd_immigration_status": "immi_person_id", "ssd_permanence": "perm_person_id",
     "ssd_care_leavers": "clea_person_id", "ssd_involvements": "invo_person_id",
     "ssd_cla_care_plan": "lacp_person_id", "ssd_cla_immunisations": "clai_person_id",
-    "ssd_cla_previous_permanence": "lapp_person_id",
+    "ssd_cla_previous_permanence": "lapp_person_id", "ssd_address": "addr_person_id",
 }  # fmt: skip
 MAIN_DATE = {
     "ssd_contacts": "cont_contact_date", "ssd_cin_episodes": "cine_referral_date",

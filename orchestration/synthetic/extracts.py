@@ -30,6 +30,8 @@ from orchestration.synthetic.model import ChunkState
 from orchestration.synthetic.workforce import Workforce
 
 WORKER_KEY_BASE = 7_000_000
+# Address record keys: person key * factor + the address's position (ids unique per table).
+ADDRESS_KEY_FACTOR = 100
 FORMER_SYSTEM_ID = "Former system ID"
 INVOLVEMENT_ROLE = "CW"
 # Successor columns written as a plain date; every other date column is a datetime.
@@ -147,6 +149,7 @@ class Renderer:
         """All chunk tables (``ssd_professionals`` is written once, by the generator)."""
         builders: dict[str, Callable[[], TableRows]] = {
             "ssd_person": self.person,
+            "ssd_address": self.addresses,
             "ssd_linked_identifiers": self.linked_identifiers,
             "ssd_contacts": self.contacts,
             "ssd_cin_episodes": self.cin_episodes,
@@ -203,6 +206,30 @@ class Renderer:
                 },
                 RowMeta(person.key, person.key, migrated, person.known_from),
             )
+        return out
+
+    def addresses(self) -> TableRows:
+        """Each child's family homes (postcode only; the JSON carries no house or street)."""
+        out, view = self._rows("ssd_address"), self.view
+        for person in self.state.persons:
+            if person.key not in self.visible_persons:
+                continue
+            for index, address in enumerate(person.addresses):
+                if not view.known(address.start):
+                    continue
+                key = person.key * ADDRESS_KEY_FACTOR + index
+                out.add(
+                    {
+                        "addr_table_id": view.rid("AD", key),
+                        "addr_person_id": self._pid(person.key),
+                        "addr_address_type": "HOME",
+                        "addr_address_start_date": address.start,
+                        "addr_address_end_date": view.until(address.end),
+                        "addr_address_postcode": address.postcode,
+                        "addr_address_json": json.dumps({"POSTCODE": address.postcode}),
+                    },
+                    self._meta(person.key, key, address.start),
+                )
         return out
 
     def linked_identifiers(self) -> TableRows:

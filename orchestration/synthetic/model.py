@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 
 
 @dataclass(slots=True)
+class Address:
+    """One home address of a child (ssd_address): the family home, not a placement."""
+
+    start: int
+    end: int | None  # exclusive: the day the family moved on
+    postcode: str
+
+
+@dataclass(slots=True)
 class Person:
     key: int
     dob: int
@@ -27,6 +36,15 @@ class Person:
     send_flag: str = "N"
     is_mother: str = "N"
     known_from: int | None = None
+    addresses: list[Address] = field(default_factory=list)
+
+    def home_postcode(self, day: int) -> str | None:
+        """The home postcode on ``day`` (else the latest before it); None without one."""
+        chosen = None
+        for address in self.addresses:
+            if address.start <= day:
+                chosen = address.postcode
+        return chosen
 
 
 @dataclass(slots=True)
@@ -156,7 +174,7 @@ class Placement:
     placement_type: str
     provider: str
     postcode: str
-    distance: float
+    distance: float | None  # miles from the child's home; None without a home address
     urn: str | None
     carer: int
     change_reason: str | None = None

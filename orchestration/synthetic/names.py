@@ -1,4 +1,4 @@
-"""Synthetic identities: names, UPNs, postcodes. Random combinations, no real people.
+"""Synthetic identities: names, UPNs, postcode districts. Random combinations, no real people.
 
 Every name is encodable in Windows-1252 (the legacy system's export encoding), and some
 carry accents (Zoë, Siân, Renée) so that encoding faults show up.
@@ -48,7 +48,9 @@ UASC_SURNAMES: tuple[str, ...] = (
     "Hoxha", "Krasniqi", "Yousef", "Hamid",
 )  # fmt: skip
 
-# Postcode districts: inside the (fictional) authority and elsewhere in England.
+# Postcode districts: inside the (fictional) authority and elsewhere in England. The
+# generator draws real postcode units of these districts from reference/postcodes.csv
+# (postcodes.py; written by scripts/reference/extract_postcodes.py).
 HOME_DISTRICTS: tuple[str, ...] = (
     "LU5", "LU6", "LU7", "SG5", "SG15", "SG16", "SG17", "SG18", "SG19", "MK17", "MK43", "MK45",
 )  # fmt: skip
@@ -57,7 +59,6 @@ AWAY_DISTRICTS: tuple[str, ...] = (
     "NG7", "LE3", "CV1", "OX4", "RG1", "SE15", "E6", "N17", "M14", "LS8", "DE23", "S10",
     "BS5", "CT9", "TN34", "IP4", "NR3", "PO4",
 )  # fmt: skip
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 _UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 
 
@@ -75,13 +76,6 @@ def upn(rng: random.Random, la_code: str, year: int) -> str:
     body = f"{la_digits}{rng.randrange(2000, 7000):04d}{year % 100:02d}{rng.randrange(1000):03d}"
     total = sum(int(digit) * weight for digit, weight in zip(body, range(2, 14), strict=True))
     return _UPN_CHECK_LETTERS[total % 23] + body
-
-
-def postcode(rng: random.Random, away: bool) -> str:
-    """A plausible postcode (fictional unit) inside or outside the authority."""
-    district = rng.choice(AWAY_DISTRICTS if away else HOME_DISTRICTS)
-    inward = f"{rng.randrange(1, 10)}{rng.choice(_INWARD_LETTERS)}{rng.choice(_INWARD_LETTERS)}"
-    return f"{district} {inward}"
 
 
 def worker_name(rng: random.Random) -> str:

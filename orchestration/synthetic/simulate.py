@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from orchestration.synthetic import names
+from orchestration.synthetic import names, postcodes
 from orchestration.synthetic.cla import simulate_period, simulate_short_breaks
 from orchestration.synthetic.codes import (
     ACTIVITY_EET,
@@ -240,6 +240,13 @@ class Simulator:
         )
         if sex == "F" and first_known - dob > 14 * 365 and rng.random() < 0.02:
             person.is_mother = "Y"
+        if not uasc:
+            # Family homes (ssd_address) in the authority from birth or moving in; an
+            # unaccompanied child has none. Their own stream keeps every other draw unchanged.
+            address_rng = random.Random(f"address:{self.ctx.settings.seed}:{key}")
+            person.addresses = postcodes.home_addresses(
+                address_rng, max(dob, person.resident_from), self.ctx.end + 1
+            )
         self.state.persons.append(person)
         return person
 
@@ -784,8 +791,11 @@ class Simulator:
                     in_touch = "YES"
             if in_care:
                 accommodation = "C" if rng.random() < 0.5 else "Z" if age >= 17.9 else "D"
-            elif rng.random() < 0.35 or accommodation == "C":
+            elif rng.random() < 0.35 or accommodation == "C" or (accommodation == "Z" and age < 18):
                 accommodation = CARE_LEAVER_ACCOMMODATION.pick(rng.random())
+                while accommodation == "Z" and age < 18:
+                    # with former foster carers ("staying put") only from 18 (903 rule 3001)
+                    accommodation = CARE_LEAVER_ACCOMMODATION.pick(rng.random())
             if rng.random() < 0.4:
                 eet_share = 0.64 if age < 19 else 0.57
                 activity = (ACTIVITY_EET if rng.random() < eet_share else ACTIVITY_NEET).pick(

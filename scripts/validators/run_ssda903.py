@@ -42,7 +42,11 @@ FILE_STEMS = (
     "missing",
 )
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
-# The synthetic authority is benchmarked as Central Bedfordshire (DfE LA number 823).
+# The ONS code of the returning LA. It cannot be derived from the config's DfE LA number:
+# the validator's qlacref_authorities lists ONS codes and names only (LTLA21CD, UTLA21CD),
+# no DfE numbers. The default is the LA whose real postcodes the synthetic authority (823)
+# lives in, Central Bedfordshire (orchestration/synthetic/reference/postcodes.csv, home
+# units); pass --local-authority for any other authority.
 DEFAULT_LOCAL_AUTHORITY = "E06000056"
 
 

@@ -20,14 +20,19 @@ import pytest
 from orchestration.lib.config import PROJECT_ROOT
 from orchestration.lib.returns.ssda903_export import ssda903_folder, write_ssda903
 from orchestration.lib.returns.ssda903_files import DATE_FORMAT, FILES, CollectionYear
+from orchestration.synthetic import postcodes
 from tests.e2e.conftest import PipelineRun
 
 pytestmark = pytest.mark.e2e
 
 VALIDATORS_PYTHON = PROJECT_ROOT / ".venv-validators" / "bin" / "python"
 RUNNER = PROJECT_ROOT / "scripts" / "validators" / "run_ssda903.py"
-# The synthetic authority is benchmarked as Central Bedfordshire (DfE number 823).
-LOCAL_AUTHORITY = "E06000056"
+# The validator needs the authority's ONS code (localAuthority) to tell placements in its
+# own LA from the rest; it has no mapping from the config's DfE number (823: its
+# qlacref_authorities list holds ONS codes and names only). The synthetic authority's
+# home postcodes are real units of Central Bedfordshire, so the one place it is fixed is
+# the generator's postcode reference: its home units' LA code (E06000056).
+(LOCAL_AUTHORITY,) = {unit.la_code for unit in postcodes.book().home}
 
 
 def _rows(path: Path) -> list[dict[str, str]]:

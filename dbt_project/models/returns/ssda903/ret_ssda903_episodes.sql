@@ -26,6 +26,14 @@ spells as (
         pl_post,
         urn
     from {{ ref('ret_ssda903_episode_spells') }}
+),
+
+home_postcodes as (
+    select
+        child_key,
+        decom,
+        home_postcode
+    from {{ ref('ret_ssda903_home_postcodes') }}
 )
 
 select
@@ -50,8 +58,8 @@ select
     case
         when spells.dec <= years.collection_end then spells.reason_place_change
     end as reason_place_change,
-    cast(null as varchar) as home_post,
-    -- a short break (V3/V4) reports no placement location or URN
+    -- a short break (V3/V4) reports no home or placement location or URN
+    case when spells.ls not in ('V3', 'V4') then home_postcodes.home_postcode end as home_post,
     case when spells.ls not in ('V3', 'V4') then spells.pl_post end as pl_post,
     case when spells.ls not in ('V3', 'V4') then spells.urn end as urn
 from spells
@@ -61,3 +69,7 @@ inner join years
         and (spells.dec is null or spells.dec >= years.collection_start)
 inner join {{ ref('ret_ssda903_children') }} as children
     on spells.child_key = children.child_key
+left join home_postcodes
+    on
+        spells.child_key = home_postcodes.child_key
+        and spells.decom = home_postcodes.decom
