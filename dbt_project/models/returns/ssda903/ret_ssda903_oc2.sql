@@ -1,6 +1,8 @@
 -- grain: one row per child looked after continuously for the 12 months to 31 March of the
 -- collection year (collection_year, child): looked after on 1 April and 31 March with no
--- period of care starting or ending in the year and no short-break (V3/V4) episode.
+-- period of care starting or ending in the year and no short-break (V3/V4) episode. A
+-- period ending on 31 March itself was open on that day: the child is in the cohort (the
+-- DfE's definition, as in validator rules 186 and 191).
 -- Health flags say whether the check was done in the year; the SDQ is the latest in the
 -- year for children aged 4 to 17 at some time in the year.
 with years as (
@@ -19,12 +21,18 @@ episode_flags as (
                 then 1
             else 0
         end) as entered_in_year,
-        max(case when episodes.rec is not null and episodes.rec != 'X1'
+        max(case
+            when
+                episodes.rec is not null
+                and episodes.rec != 'X1'
+                and episodes.dec < years.collection_end
                 then 1
             else 0
         end) as left_in_year,
         max(case when episodes.ls in ('V3', 'V4') then 1 else 0 end) as had_short_break,
-        max(case when episodes.dec is null then 1 else 0 end) as open_at_year_end
+        max(case
+            when episodes.dec is null or episodes.dec = years.collection_end then 1 else 0
+        end) as open_at_year_end
     from {{ ref('ret_ssda903_episodes') }} as episodes
     inner join years
         on episodes.collection_year = years.collection_year
@@ -33,7 +41,8 @@ episode_flags as (
 
 continuously_looked_after as (
     -- looked after for 12 months at 31 March: in care since before 1 April (the year's
-    -- episodes start no later than 1 April and no period starts or ends in the year)
+    -- episodes start no later than 1 April and no period starts in the year or ends
+    -- before 31 March)
     select
         episode_flags.collection_year,
         episode_flags.child_key
