@@ -73,39 +73,141 @@ def test_the_set_has_the_ten_files_and_is_private(
             assert tuple(next(csv.reader(handle))) == columns
 
 
-def test_the_sector_validator_finds_no_error(
-    return_set: tuple[CollectionYear, Path], previous_set: Path
-) -> None:
-    year, folder = return_set
+# Rules of csc-validator-be-903 0.1.17 that fail on files that meet the DfE specification.
+# Each is shown to be the validator's fault by its own check below; any other failing rule
+# fails the test.
+VALIDATOR_DEFECTS = {
+    # lac2025_26 rule 218 asks for a URN on every placement outside its exempt list, short
+    # breaks (LS V3/V4) included, while rule 214 forbids a URN on a short break; the
+    # 2024-25 version exempted them. The export follows 214.
+    "218": "URN required on short breaks, which rule 214 forbids",
+    # Rules 1001 and 1002 see only this and last year's episodes (their own messages say so:
+    # care leavers who left care earlier are flagged), drop OC3 rows aged 20 or over before
+    # a left join that then flags them, and join the two years without resetting row labels.
+    "1001": "care leavers' earlier care is outside the two years the validator loads",
+    "1002": "care leavers' earlier care is outside the two years the validator loads",
+}
+# Rules that fail in the full run only because rule 365 fills blank end dates in the
+# validator's shared copy of the tables: they must pass when run alone on fresh tables.
+RUN_ALONE = ("575", "577")
+# Rules that crash on any input: they read columns (UASC_STATUS, DATE_EPISODE_CEASED) that
+# are not in the validator's own file layout.
+CRASHING = {"231", "233"}
+# Placement types rule 218 does not require a URN for (lac2025_26/rule_218.py).
+URN_EXEMPT_PLACES = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"} | {
+    f"Z1{n}" for n in range(1, 5)
+}
+
+
+def _validate(
+    year: CollectionYear, folder: Path, previous: Path, rules: tuple[str, ...] = ()
+) -> dict:
     assert VALIDATORS_PYTHON.is_file(), (
         f"{VALIDATORS_PYTHON} is missing: run `make validators` (make test creates it)"
     )
-    result = subprocess.run(
-        [
-            str(VALIDATORS_PYTHON),
-            str(RUNNER),
-            "--year",
-            year.label,
-            "--folder",
-            str(folder),
-            "--previous-folder",
-            str(previous_set),
-            "--local-authority",
-            LOCAL_AUTHORITY,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
+    command = [
+        str(VALIDATORS_PYTHON),
+        str(RUNNER),
+        "--year",
+        year.label,
+        "--folder",
+        str(folder),
+        "--previous-folder",
+        str(previous),
+        "--local-authority",
+        LOCAL_AUTHORITY,
+    ]
+    if rules:
+        command += ["--rules", ",".join(rules)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=1800, check=False)
     assert result.stdout.strip(), result.stderr[-2000:]
     summary = json.loads(result.stdout)
     assert summary["ruleset"] == year.validator_ruleset
     assert summary["with_previous_year"] is True
-    assert summary["rules_run"] > 250
-    failing = {error["code"]: error["rows"] for error in summary["errors"]}
-    assert failing == {}, json.dumps(summary["errors"], indent=1)
-    assert result.returncode == 0
+    return summary
+
+
+@pytest.fixture(scope="module")
+def validation(return_set: tuple[CollectionYear, Path], previous_set: Path) -> dict:
+    year, folder = return_set
+    return _validate(year, folder, previous_set)
+
+
+def _failing(summary: dict) -> dict[str, int]:
+    return {error["code"]: error["rows"] for error in summary["errors"]}
+
+
+def test_the_sector_validator_finds_no_error(
+    validation: dict, return_set: tuple[CollectionYear, Path], previous_set: Path
+) -> None:
+    assert validation["rules_run"] > 250
+    assert set(validation["rules_crashed"]) <= CRASHING
+    unexplained = {
+        code: rows
+        for code, rows in _failing(validation).items()
+        if code not in VALIDATOR_DEFECTS and code not in RUN_ALONE
+    }
+    assert unexplained == {}, json.dumps(validation["errors"], indent=1)
+    year, folder = return_set
+    alone = _validate(year, folder, previous_set, RUN_ALONE)
+    assert alone["rules_run"] == len(RUN_ALONE)
+    assert _failing(alone) == {}, json.dumps(alone["errors"], indent=1)
+
+
+def test_only_short_breaks_lack_a_urn_rule_218_asks_for(
+    validation: dict, return_set: tuple[CollectionYear, Path]
+) -> None:
+    _, folder = return_set
+    without_urn = [
+        row
+        for row in _rows(folder / "episodes.csv")
+        if not row["URN"] and row["PLACE"] not in URN_EXEMPT_PLACES
+    ]
+    assert {row["LS"] for row in without_urn} <= {"V3", "V4"}
+    assert _failing(validation).get("218", 0) == len(without_urn)
+
+
+def test_every_care_leaver_in_oc3_is_a_relevant_or_former_relevant_child(
+    clean_run: PipelineRun, return_set: tuple[CollectionYear, Path]
+) -> None:
+    # Checked against the stitched periods of care, not the returns models: looked after
+    # for 13 weeks or more since the 14th birthday and on a day after the 16th (short
+    # breaks do not count). This is what rules 1001 and 1002 try to check.
+    year, folder = return_set
+    care_leavers = {row["CHILD"] for row in _rows(folder / "oc3.csv")}
+    assert care_leavers
+    with closing(
+        duckdb.connect(str(clean_run.config.published_path), read_only=True)
+    ) as connection:
+        eligibility = dict(
+            connection.execute(
+                """
+                with children as (
+                    select distinct child_key, child, dob from returns.ret_ssda903_children
+                ),
+                care as (
+                    select
+                        children.child,
+                        greatest(
+                            periods.period_start_date, children.dob + interval 14 year
+                        )::date as from_14,
+                        coalesce(periods.period_end_date, ?::date) as until,
+                        children.dob + interval 16 year as sixteenth
+                    from intermediate.int_cla_periods_of_care as periods
+                    inner join children on periods.child_key = children.child_key
+                    where not periods.is_short_break
+                )
+                select
+                    child,
+                    sum(greatest(date_diff('day', from_14, until), 0)) >= 91
+                    and bool_or(until > sixteenth)
+                from care
+                group by child
+                """,
+                [year.end],
+            ).fetchall()
+        )
+    assert {child for child in care_leavers if not eligibility.get(child)} == set()
 
 
 def test_the_header_counts_the_children_looked_after_during_the_year(
