@@ -3,19 +3,31 @@
 -- date of the decision that the child should be placed for adoption; a decision reversed
 -- by 31 March carries its ceased date and reason (RD1-RD4). A child adopted on the
 -- decision has no ceased date: the adoption is reported in AD1 (rule 525).
-with decisions as (
+with permanence_rows as (
+    -- every decision to place for adoption, placed yet or not (intermediate
+    -- int_adoption_permanence_unified keeps only records with a date placed)
     select
-        unified.child_key,
-        staged.adm_decision_date,
-        staged.decision_reversed_date,
-        staged.decision_reversed_reason,
-        unified.source_row
-    from {{ ref('int_adoption_permanence_unified') }} as unified
-    inner join {{ ref('stg_ssd__permanence') }} as staged
-        on
-            unified.source_system = staged.source_system
-            and unified.source_row = staged.source_row
-    where staged.adm_decision_date is not null
+        source_system,
+        source_row,
+        person_id,
+        adm_decision_date,
+        decision_reversed_date,
+        decision_reversed_reason
+    from {{ ref('stg_ssd__permanence') }}
+    where adm_decision_date is not null
+),
+
+-- the system of record on the decision date gives the record (macro system_of_record)
+{{ select_events_of_record('permanence_rows', 'adm_decision_date') }},
+
+decisions as (
+    select
+        child_key,
+        adm_decision_date,
+        decision_reversed_date,
+        decision_reversed_reason,
+        source_row
+    from events_of_record
 ),
 
 ceased_decisions as (
