@@ -89,6 +89,7 @@ class History:
     cp_plans: int = 0
     cla_periods: int = 0
     returned_home: int | None = None
+    adopted: bool = False
 
 
 @dataclass
@@ -110,15 +111,21 @@ def close_after_enquiry(phase: Phase) -> Phase:
     return phase
 
 
-def end_work_at_closure(assessment: Assessment, s47: S47 | None, close_day: int | None) -> None:
+def end_work_at_closure(
+    assessment: Assessment, s47: S47 | None, close_day: int | None, icpc: Icpc | None = None
+) -> None:
     """Work on a referral ends by its closure (an 18th birthday or a short stay in care
     can close an episode early).
 
-    The CIN census rejects an assessment or enquiry that outlasts its closed episode (rules
-    8565 and 8867), so one still running at the closure is completed on the closure day.
+    The CIN census rejects an assessment, enquiry or conference that outlasts its closed
+    episode (rules 8565 and 8867), so one still running at the closure is completed on the
+    closure day, and a conference due after it is held that day. (A conference that led to
+    a plan kept the episode open, so it cannot fall after the closure.)
     """
     if close_day is None:
         return
+    if icpc is not None and icpc.plan is None and icpc.date > close_day:
+        icpc.date = close_day
     if assessment.start <= close_day and (assessment.auth is None or assessment.auth > close_day):
         assessment.auth = close_day
     if s47 is not None and s47.start <= close_day and (s47.end is None or s47.end > close_day):
@@ -267,6 +274,8 @@ class Simulator:
             arrival = ctx.seam(int(self.cohort.resident_from[child]))
             person = self._person(child, arrival)
             busy_until = self._referral(person, arrival, history, uasc=True)
+        if history.adopted:
+            person, history = None, History()  # as after an adoption in the loop below
         index = 0
         while busy_until is not None:
             while index < len(arrivals) and arrivals[index] <= busy_until:
@@ -296,8 +305,15 @@ class Simulator:
                 continue
             busy_until = self._referral(person, ctx.seam(when), history)
             pending = self._rereferral(busy_until, history, horizon)
+            if history.adopted:
+                # An adopted child who comes back to the authority is a new person with a
+                # new, unlinked id (SSD guidance; SSDA903 rule 199), and no known history.
+                person, history = None, History()
         if person is not None:
-            self._care_leaver(person, self.state.periods[first_period:])
+            self._care_leaver(
+                person,
+                [p for p in self.state.periods[first_period:] if p.person == person.key],
+            )
 
     def _rereferral(self, closed: int | None, history: History, horizon: int) -> int | None:
         """A repeat referral soon after closure (re-referral within 12 months: 22.6%)."""
@@ -457,7 +473,7 @@ class Simulator:
         if s47 is not None:
             referral.outcome = "Strategy discussion and/or Section 47 enquiry"
         close_day = self._run_phases(person, referral, phase, history, icpc_plan, need)
-        end_work_at_closure(assessment, s47, close_day)
+        end_work_at_closure(assessment, s47, close_day, icpc_plan)
         self._allocate(person, referral, close_day)
         for record in (assessment, s47, icpc_plan):
             if record is not None:
@@ -635,6 +651,7 @@ class Simulator:
         if period.end is None:
             return Phase("open", ctx.end + 1)
         reason = period.end_reason or "E8"
+        history.adopted = reason in ("E11", "E12")
         if reason in ("E4A", "E4B", "E13") and period.end < ctx.seam(person.resident_to):
             history.returned_home = period.end
             if rng.random() < 0.5:
