@@ -13,12 +13,18 @@ from orchestration.defs.operations import (
 )
 from orchestration.defs.publish import publish_assets
 from orchestration.defs.quality import quality_checks, quality_sensors
-from orchestration.defs.returns import returns_assets
 from orchestration.defs.resources import ScorecardConfigResource
+from orchestration.defs.returns import returns_assets
 from orchestration.defs.transform import dbt_resource, transform_assets
 
 defs = Definitions(
-    assets=[*ingest_assets, *transform_assets, *publish_assets, *returns_assets, *operations_assets],
+    assets=[
+        *ingest_assets,
+        *transform_assets,
+        *publish_assets,
+        *returns_assets,
+        *operations_assets,
+    ],
     asset_checks=[*ingest_checks, *quality_checks],
     jobs=[scorecard_job, nightly_ingest_job, month_end_scorecard_job],
     schedules=[*operations_schedules],

@@ -3,6 +3,6 @@
 from orchestration.defs.returns.cin_census import cin_census
 from orchestration.defs.returns.ssda903 import ssda903
 
-returns_assets: list = [cin_census, ssda903]
+returns_assets = [ssda903, cin_census]
 
 __all__ = ["returns_assets"]
