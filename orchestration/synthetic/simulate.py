@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,20 +113,25 @@ def close_after_enquiry(phase: Phase) -> Phase:
 
 
 def end_work_at_closure(
-    assessment: Assessment, s47: S47 | None, close_day: int | None, icpc: Icpc | None = None
+    assessment: Assessment,
+    s47: S47 | None,
+    close_day: int | None,
+    icpc: Icpc | None = None,
+    weekday_before: Callable[[int], int] = lambda day: day,
 ) -> None:
     """Work on a referral ends by its closure (an 18th birthday or a short stay in care
     can close an episode early).
 
     The CIN census rejects an assessment, enquiry or conference that outlasts its closed
     episode (rules 8565 and 8867), so one still running at the closure is completed on the
-    closure day, and a conference due after it is held that day. (A conference that led to
-    a plan kept the episode open, so it cannot fall after the closure.)
+    closure day, and a conference due after it is held by then, on a weekday
+    (``weekday_before``; rule 8875). (A conference that led to a plan kept the episode
+    open, so it cannot fall after the closure.)
     """
     if close_day is None:
         return
     if icpc is not None and icpc.plan is None and icpc.date > close_day:
-        icpc.date = close_day
+        icpc.date = weekday_before(close_day)
     if assessment.start <= close_day and (assessment.auth is None or assessment.auth > close_day):
         assessment.auth = close_day
     if s47 is not None and s47.start <= close_day and (s47.end is None or s47.end > close_day):
@@ -473,7 +479,13 @@ class Simulator:
         if s47 is not None:
             referral.outcome = "Strategy discussion and/or Section 47 enquiry"
         close_day = self._run_phases(person, referral, phase, history, icpc_plan, need)
-        end_work_at_closure(assessment, s47, close_day, icpc_plan)
+        end_work_at_closure(
+            assessment,
+            s47,
+            close_day,
+            icpc_plan,
+            weekday_before=lambda day: self._weekday(day, s47.start if s47 else day - 7),
+        )
         self._allocate(person, referral, close_day)
         for record in (assessment, s47, icpc_plan):
             if record is not None:
