@@ -9,6 +9,9 @@ pseudonym ``person_key`` (decision 0005): on DuckDB by the Dagster asset
 from __future__ import annotations
 
 RESTRICTED_SCHEMA = "restricted"
+# Where releases before issue 5 kept the drill-down: in marts, which BI tools read. dbt never
+# drops a table it no longer builds, so a warehouse upgraded from then still holds it.
+RETIRED_MARTS_TABLE = "marts.fct_child_compliance"
 SOURCE_SCHEMA = "intermediate"
 SOURCE_MODEL = "int_child_compliance"
 TABLE_NAME = "fct_child_compliance"

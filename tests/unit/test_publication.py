@@ -90,6 +90,17 @@ def test_a_working_copy_missing_a_published_mart_is_not_published(tmp_path: Path
     assert not list(tmp_path.glob("*.publishing*"))
 
 
+def test_the_retired_drill_down_in_marts_may_go(tmp_path: Path) -> None:
+    # Releases before issue 5 kept the child-level drill-down in marts; this one drops it.
+    published = tmp_path / "warehouse.duckdb"
+    write_mart(published, 1)
+    write_mart(published, 1, table="fct_child_compliance")
+    working = working_path(published)
+    write_mart(working, 2)
+    publish_warehouse(working, published)
+    assert mart_value(published) == 2
+
+
 def test_a_file_left_by_a_killed_publication_is_cleared(tmp_path: Path) -> None:
     published = tmp_path / "warehouse.duckdb"
     write_mart(published, 1)

@@ -20,6 +20,7 @@ from orchestration.defs.retries import retry_transient_failures
 from orchestration.lib.child_compliance import (
     PUBLISHED_COLUMNS,
     RESTRICTED_SCHEMA,
+    RETIRED_MARTS_TABLE,
     SOURCE_MODEL,
     SOURCE_SCHEMA,
     TABLE_NAME,
@@ -30,9 +31,6 @@ SOURCE_TABLE = f"{SOURCE_SCHEMA}.{SOURCE_MODEL}"
 TARGET_SCHEMA = RESTRICTED_SCHEMA
 TARGET_TABLE = TABLE_NAME
 STAGING_TABLE = f"{TARGET_TABLE}__publishing"
-# Before issue 5 the drill-down lived in marts, the schema BI tools read. dbt never drops a
-# table it no longer builds, so a warehouse upgraded from then still holds it there.
-RETIRED_TABLE = f"marts.{TARGET_TABLE}"
 
 
 def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
@@ -74,7 +72,7 @@ def publish_child_compliance(warehouse_path: Path, key: bytes) -> int:
             connection.execute(
                 f"alter table {TARGET_SCHEMA}.{STAGING_TABLE} rename to {TARGET_TABLE}"
             )
-            connection.execute(f"drop table if exists {RETIRED_TABLE}")
+            connection.execute(f"drop table if exists {RETIRED_MARTS_TABLE}")
             connection.execute("commit")
         except Exception:
             connection.execute("rollback")
