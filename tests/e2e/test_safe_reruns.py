@@ -62,7 +62,9 @@ def sha256(path: Path) -> str:
 def copy_authority(source: AuthorityRun, target: Path) -> Path:
     """A copy of the authority's folder whose config points at the copy, with the targets
     changed; returns the config path."""
-    shutil.copytree(source.config_path.parent, target)
+    # symlinks=True: the BI file's `current` is a symlink, and a copy that followed it would
+    # turn it into a folder, which the BI build refuses to replace (docs/bi_file.md)
+    shutil.copytree(source.config_path.parent, target, symlinks=True)
     config_path = target / "scorecard.yaml"
     raw = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     old_root = str(source.config_path.parent)
