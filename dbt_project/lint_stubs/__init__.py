@@ -50,6 +50,10 @@ def days_between(first_date: str, second_date: str) -> str:
     return f"({second_date} - {first_date})"
 
 
+def json_text(column: str, key: str) -> str:
+    return f"json_extract_string({column}, '$.{key}')"
+
+
 def age_in_years(date_of_birth: str, on_date: str) -> str:
     return f"({on_date} - {date_of_birth})"
 

@@ -10,7 +10,7 @@ with enquiries as (
         unified.s47_start_date,
         coalesce(
             staged.is_s47_nfa
-            or json_extract_string(staged.s47_outcome_json, '$.CP_CONFERENCE_FLAG') = 'N',
+            or {{ json_text('staged.s47_outcome_json', 'CP_CONFERENCE_FLAG') }} = 'N',
             false
         ) as is_icpc_not_required
     from {{ ref('int_cin_s47_unified') }} as unified
