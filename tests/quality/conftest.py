@@ -23,7 +23,9 @@ from quality_fixtures import (
 from orchestration.evaluation.authority_runs import AuthorityRun, build_authority
 from orchestration.synthetic.settings import DEFECT_KINDS
 
-DEFECT_AUTHORITY_POPULATION = 5_000
+# 15,000 children: about 60 on a CP plan, enough CP reviews for a recording cliff in them to
+# be beyond chance (at 5,000 a quarter holds some 13, and half of them lost is not).
+DEFECT_AUTHORITY_POPULATION = 15_000
 # Every kind at 5% of its eligible records; a recording cliff is a large fall by nature.
 DEFECT_AUTHORITY_RATES = {**dict.fromkeys(DEFECT_KINDS, 0.05), "recording_cliff": 0.5}
 

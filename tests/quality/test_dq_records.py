@@ -6,7 +6,8 @@ system's person id, ``orchestration.evaluation.dq_eval.units_by_kind``, as ``mak
 counts it), except ``recording_cliff``, whose unit is the table. With every kind at once,
 a child whose identity is itself broken (missing, merged under a reused id, a duplicate,
 a test record) cannot be compared with its legacy record, and one defect can overwrite
-another's field, so recall is checked on the other truth children and with a small margin.
+another's field, so recall and precision are checked on the other children and with a
+small margin.
 Single-kind authorities reach 100% recall (the model descriptions give the rules); that
 the models are empty on a faithful migration is checked end to end for every ``dq_*`` model.
 """
@@ -63,11 +64,19 @@ def truth_units(defect_authority: AuthorityRun) -> dict[str, set[Unit]]:
 
 
 @pytest.fixture(scope="module")
-def comparable_truth(truth_units: dict[str, set[Unit]]) -> dict[str, set[Unit]]:
+def broken_identities(truth_units: dict[str, set[Unit]]) -> set[Unit]:
+    """Children an identity defect broke: missing, merged under a reused id, duplicated or
+    test records."""
+    return set().union(*(truth_units.get(kind, set()) for kind in IDENTITY_KINDS))
+
+
+@pytest.fixture(scope="module")
+def comparable_truth(
+    truth_units: dict[str, set[Unit]], broken_identities: set[Unit]
+) -> dict[str, set[Unit]]:
     """Each kind's truth children whose identity no identity defect broke."""
-    broken = set().union(*(truth_units.get(kind, set()) for kind in IDENTITY_KINDS))
     return {
-        kind: units if kind == "recording_cliff" else units - broken
+        kind: units if kind == "recording_cliff" else units - broken_identities
         for kind, units in truth_units.items()
     }
 
@@ -97,9 +106,17 @@ def test_truth_children_are_found(
 
 @pytest.mark.parametrize("kind", RECORD_KINDS)
 def test_found_children_are_mostly_truth_children(
-    defect_authority: AuthorityRun, truth_units: dict[str, set[Unit]], kind: str
+    defect_authority: AuthorityRun,
+    truth_units: dict[str, set[Unit]],
+    broken_identities: set[Unit],
+    kind: str,
 ) -> None:
+    """Precision over the same children as recall: a child whose identity is broken is left
+    out, because a duplicate holding part of a child's history makes the rest look lost (a
+    true gap, found and reported by the identity models)."""
     found = found_units(defect_authority, kind)
+    if kind != "recording_cliff":
+        found -= broken_identities
     assert found
     assert len(found & truth_units.get(kind, set())) / len(found) >= MIN_PRECISION
 
