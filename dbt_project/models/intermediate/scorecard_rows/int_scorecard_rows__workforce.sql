@@ -13,7 +13,9 @@ caseloads as (
     select
         period_end,
         sum(open_case_count) as open_cases,
-        sum(fte_weight) as case_holder_fte,
+        -- summed as an exact decimal: a sum of doubles depends on the order DuckDB's
+        -- threads add them, so a rerun on the same input could differ in the last digit
+        cast(sum(cast(fte_weight as decimal(18, 4))) as double precision) as case_holder_fte,
         count(case when is_over_25_cases then 1 end) as workers_over_25_cases
     from {{ ref('int_worker_caseloads_monthly') }}
     group by period_end
