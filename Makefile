@@ -11,7 +11,7 @@ export SCORECARD_CONFIG ?= $(CURDIR)/config/demo.yaml
 DBT := $(BIN)/dbt --no-use-colors
 DBT_DIRS := --project-dir dbt_project --profiles-dir dbt_project
 
-.PHONY: validators setup system-packages demo test dev generate run summary lint format manifest docs clean dq-eval
+.PHONY: validators setup system-packages demo test dev generate run summary lint format manifest docs clean dq-eval bench
 
 setup: system-packages $(STAMP) manifest $(DAGSTER_HOME)/dagster.yaml
 
@@ -89,6 +89,12 @@ test: setup lint validators
 # defect kind, all kinds, clean); options via DQ_EVAL_ARGS, e.g. "--population 2000 --jobs 1".
 dq-eval: setup
 	$(BIN)/python -m orchestration.evaluation.dq_eval $(DQ_EVAL_ARGS)
+
+# Speed and memory at three scales (one authority, a region, England) against the floor;
+# prints the figures and writes docs/benchmarks.md. Datasets are generated once into
+# var/bench. Options via BENCH_ARGS, e.g. "--scales authority" or "--scales custom-15000".
+bench: setup
+	$(BIN)/python -m orchestration.bench $(BENCH_ARGS)
 
 # The dbt docs site (models, columns, tests, lineage, exposures) as one self-contained page,
 # <output_dir>/dbt_docs/index.html, from a copy of the published warehouse (run the pipeline
