@@ -245,3 +245,12 @@ def test_a_slow_incremental_month_misses_its_target() -> None:
     assert fine.missed_targets() == []
     slow = dataclasses.replace(RESULT, incremental_seconds=50.0)
     assert slow.missed_targets() == ["incremental month 1.11x the full rebuild (target <= 1.1x)"]
+
+
+def test_the_floor_reads_a_windows_1252_legacy_extract(tmp_path: Path) -> None:
+    extract = tmp_path / "landing" / "carefirst" / "2021-06-30"
+    extract.mkdir(parents=True)
+    (extract / "ssd_person.csv").write_bytes(
+        "pers_person_id,pers_forename\n1,Zoë\n".encode("cp1252")
+    )
+    assert measure_floor(tmp_path / "landing").rows == 1
