@@ -3,6 +3,11 @@
 dbt runs ``build`` (seeds, models and their tests in dependency order), so every dbt test
 becomes a Dagster asset check on the model it tests. The warehouse path reaches dbt's
 ``profiles.yml`` through ``SCORECARD_DUCKDB_PATH``, set from the scorecard configuration.
+
+dbt's unit tests (fixed inputs, fixed expected rows) test the SQL, not the data: they run
+in ``make test`` (tests/dbt), not in every production run. Each run's dbt artifacts go
+beside the warehouse, with the parse cache of the previous run (orchestration/lib/
+dbt_artifacts.py).
 """
 
 import os
@@ -15,6 +20,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
+from orchestration.lib.dbt_artifacts import keep_parse_cache, run_target_path
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, WAREHOUSE_ENV_VAR, dbt_executable
 from orchestration.lib.dbt_translator import ScorecardDbtTranslator
 
@@ -36,6 +42,10 @@ def warehouse_env(warehouse_path: Path) -> Iterator[None]:
             os.environ[WAREHOUSE_ENV_VAR] = previous
 
 
+# Production runs build and test the data; the SQL's unit tests run in `make test`.
+BUILD_ARGS = ["build", "--exclude", "resource_type:unit_test"]
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
@@ -49,8 +59,10 @@ def scorecard_dbt_models(
 ) -> Iterator[object]:
     """Build every selected dbt seed and model and run their tests."""
     config = scorecard_config.load()
+    target = run_target_path(config.warehouse_path, context.run_id, context.op.name)
     with warehouse_env(config.warehouse_path), retry_transient_failures(context):
-        yield from dbt.cli(["build"], context=context).stream()
+        yield from dbt.cli(BUILD_ARGS, context=context, target_path=target).stream()
+    keep_parse_cache(target)
 
 
 def dbt_resource() -> DbtCliResource:
