@@ -19,7 +19,6 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.resources import ScorecardConfigResource
-from orchestration.lib.gx_runner import open_warehouse
 from orchestration.lib.pseudonymise import pseudonym_key, pseudonymise
 from orchestration.lib.reconciliation_report import (
     MAX_EXAMPLES,
@@ -56,6 +55,10 @@ def read_findings(
     The examples are the first children by ``child_key`` (a stable choice); only their
     pseudonyms leave this function.
     """
+    # Imported here: gx_runner loads Great Expectations (about 5 s), which loading the
+    # definitions should not pay for.
+    from orchestration.lib.gx_runner import open_warehouse
+
     with closing(open_warehouse(warehouse_path)) as connection:
         relation = connection.sql(
             f"select {', '.join(FINDING_COLUMNS)} from {FINDINGS_TABLE} "
