@@ -22,6 +22,11 @@ from orchestration.bench.report import (
     write_report,
 )
 from orchestration.bench.scales import SCALES, scale_named
+from orchestration.bench.validation_903 import (
+    VALIDATION_DIR,
+    measure_903_validation,
+    scale_result_fields,
+)
 from orchestration.lib.config import PROJECT_ROOT
 
 log = logging.getLogger("orchestration.bench")
@@ -47,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-incremental",
         action="store_true",
         help="skip the incremental month (one new extract on the built warehouse)",
+    )
+    parser.add_argument(
+        "--no-validation",
+        action="store_true",
+        help="skip the 903 validation (csc-validator-be-903 and our own suite on the run's "
+        "SSDA903 set)",
     )
     parser.add_argument(
         "--no-report",
@@ -81,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{scale.name}: {exc}", file=sys.stderr)
             failed = True
             continue
+        # before the incremental month, which writes the 903 set again from its warehouse
+        validation: dict[str, object] = {}
+        if not args.no_validation:
+            try:
+                validation = scale_result_fields(
+                    measure_903_validation(dataset.config_path, dataset.folder / VALIDATION_DIR)
+                )
+            except PipelineRunError as exc:
+                print(f"{scale.name} (903 validation): {exc}", file=sys.stderr)
+                failed = True
         incremental = None
         if not args.no_incremental:
             next_landing, next_as_of = ensure_next_month(dataset, workers=args.workers)
@@ -115,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             machine=machine,
             incremental_seconds=round(incremental.wall_seconds, 2) if incremental else None,
             incremental_peak_rss_bytes=incremental.peak_rss_bytes if incremental else None,
+            **validation,
         )
         print(format_result(result), flush=True)
         results[scale.name] = result

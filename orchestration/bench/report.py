@@ -54,6 +54,30 @@ class ScaleResult:
     # the incremental month: one new extract on the warehouse the full rebuild left
     incremental_seconds: float | None = None
     incremental_peak_rss_bytes: int | None = None
+    # the 903 export validated on the same files (validation_903): by csc-validator-be-903
+    # (the runner's wall time), and by our own suite (the scorecard job on the set alone)
+    validation_903_year: str | None = None
+    validation_903_rows: int | None = None
+    validator_903_seconds: float | None = None
+    validator_903_rules_run: int | None = None
+    validator_903_rules_failed: int | None = None
+    validator_903_failing_rules: str | None = None  # their codes, space-separated
+    validator_903_rules_crashed: int | None = None
+    validator_903_error_rows: int | None = None
+    validator_903_with_previous_year: bool | None = None
+    validator_903_version: str | None = None
+    own_903_wall_seconds: float | None = None
+    own_903_ingest_seconds: float | None = None  # the raw__ssda903_* steps (format checks)
+    own_903_dbt_seconds: float | None = None  # the dbt build and its tests
+    own_903_checks_seconds: float | None = None  # the GX suites
+
+    @property
+    def own_903_dq_seconds(self) -> float | None:
+        """Our data-quality suite on the 903 set: its file checks at ingest, dbt, GX."""
+        parts = (self.own_903_ingest_seconds, self.own_903_dbt_seconds, self.own_903_checks_seconds)
+        if any(part is None for part in parts):
+            return None
+        return sum(parts)
 
     @property
     def floor_ratio(self) -> float:
@@ -127,9 +151,41 @@ def format_result(result: ScaleResult) -> str:
             f"{result.incremental_seconds:.1f} s, {result.incremental_ratio:.2f}x the full "
             f"rebuild, peak RSS {(result.incremental_peak_rss_bytes or 0) / GIB:.2f} GiB"
         )
+    lines.extend(validation_903_lines(result))
     missed = result.missed_targets()
     lines.append("  targets: " + ("met" if not missed else "MISSED: " + "; ".join(missed)))
     return "\n".join(lines)
+
+
+def validation_903_lines(result: ScaleResult) -> list[str]:
+    """The 903 validation, both validators side by side; none when it was not measured."""
+    if result.validator_903_seconds is None or result.own_903_dq_seconds is None:
+        return []
+    version = f" {result.validator_903_version}" if result.validator_903_version else ""
+    previous = "with" if result.validator_903_with_previous_year else "without"
+    failing = (
+        f" (rules {result.validator_903_failing_rules})"
+        if result.validator_903_failing_rules
+        else ""
+    )
+    crashed = (
+        f", {result.validator_903_rules_crashed} crashed"
+        if result.validator_903_rules_crashed
+        else ""
+    )
+    return [
+        f"  903 validation of the {result.validation_903_year} set "
+        f"({result.validation_903_rows or 0:,} rows), the same files both ways:",
+        f"    csc-validator-be-903{version}: {result.validator_903_seconds:.1f} s "
+        f"(the runner's wall time), {result.validator_903_rules_run} rules run, "
+        f"{result.validator_903_rules_failed} reporting {result.validator_903_error_rows:,} "
+        f"rows{failing}{crashed}, {previous} the previous year's set",
+        f"    our data-quality suite: {result.own_903_dq_seconds:.1f} s = 903 file checks at "
+        f"ingest (raw__ssda903_*) {result.own_903_ingest_seconds:.1f} s + dbt build and "
+        f"tests {result.own_903_dbt_seconds:.1f} s + GX suites "
+        f"{result.own_903_checks_seconds:.1f} s; the whole scorecard job on the set alone "
+        f"{result.own_903_wall_seconds:.1f} s wall",
+    ]
 
 
 def load_results(path: Path = RESULTS_PATH) -> dict[str, ScaleResult]:
@@ -149,8 +205,9 @@ def results_table(results: dict[str, ScaleResult], order: list[str]) -> str:
     header = (
         "| scale | children | rows | floor s | pipeline s | x floor | rows/s | peak RSS GiB "
         "| start-up s | ingest s | dbt s | GX s | publish s | incremental month s "
-        "| targets | measured |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+        "| 903 validator s | 903 our DQ s | 903 our run s | targets | measured |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:"
+        "|---:|---:|---:|---|---|"
     )
     rows = []
     for name in [name for name in order if name in results] + sorted(set(results) - set(order)):
@@ -168,10 +225,16 @@ def results_table(results: dict[str, ScaleResult], order: list[str]) -> str:
             f"| {result.rows_per_second:,.0f} | {result.peak_rss_bytes / GIB:.2f} "
             f"| {result.startup_seconds:.1f} | {result.ingest_seconds:.1f} "
             f"| {result.dbt_seconds:.1f} | {result.checks_seconds:.1f} "
-            f"| {result.publish_seconds:.1f} | {incremental} | {targets} "
+            f"| {result.publish_seconds:.1f} | {incremental} "
+            f"| {_seconds(result.validator_903_seconds)} | {_seconds(result.own_903_dq_seconds)} "
+            f"| {_seconds(result.own_903_wall_seconds)} | {targets} "
             f"| {result.measured_on}, {result.commit}, {result.machine} |"
         )
     return "\n".join([header, *rows])
+
+
+def _seconds(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.1f}"
 
 
 def write_report(

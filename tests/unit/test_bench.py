@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from orchestration.bench import datasets
+from orchestration.bench import datasets, validation_903
+from orchestration.bench.__main__ import build_parser
 from orchestration.bench.floor import extract_files, measure_floor
 from orchestration.bench.incremental import new_extract_folders, next_month_added, next_month_end
 from orchestration.bench.pipeline_run import (
     STAGES,
     PeakRssSampler,
+    PipelineRun,
     durations,
     stage_of,
     stage_totals,
@@ -26,12 +30,16 @@ from orchestration.bench.report import (
     TABLE_END,
     TABLE_START,
     ScaleResult,
+    format_result,
     load_results,
     save_results,
     write_report,
 )
 from orchestration.bench.scales import SCALES, scale_named
+from orchestration.evaluation.authority_runs import write_config
 from orchestration.lib.config import load_config
+from orchestration.lib.landing import COMPLETE_MARKER
+from orchestration.lib.returns.ssda903_files import FILES, CollectionYear
 
 RESULT = ScaleResult(
     scale="authority",
@@ -254,3 +262,217 @@ def test_the_floor_reads_a_windows_1252_legacy_extract(tmp_path: Path) -> None:
         "pers_person_id,pers_forename\n1,Zoë\n".encode("cp1252")
     )
     assert measure_floor(tmp_path / "landing").rows == 1
+
+
+def _write_return_set(folder: Path) -> None:
+    folder.mkdir(parents=True)
+    for stem, columns in FILES.items():
+        (folder / f"{stem}.csv").write_text(",".join(columns) + "\n" + ",".join(columns) + "\n")
+
+
+def test_the_903_only_config_points_at_the_exported_files(tmp_path: Path) -> None:
+    original = load_config(write_config(tmp_path / "authority", population=150, defects={}))
+    year = CollectionYear.latest_complete(original.as_of_date)
+    exported = validation_903.ssda903_folder(original.output_dir, year)
+    _write_return_set(exported)
+    assert validation_903.return_folders(original) == (year, exported, None)
+    assert validation_903.count_rows(exported) == len(FILES)
+
+    config = load_config(
+        validation_903.write_903_config(tmp_path / "validation_903", original, year, exported)
+    )
+    assert [(s.name, s.format) for s in config.systems] == [("return903", "ssda903")]
+    assert config.systems[0].live_from == min(s.live_from for s in original.systems)
+    assert config.as_of_date == year.end
+    assert (config.la_code, config.population_file) == (original.la_code, original.population_file)
+    assert config.warehouse_path.parent == tmp_path / "validation_903"
+    assert config.output_dir != original.output_dir
+    (extract,) = (config.landing_dir / "return903").iterdir()
+    assert extract.name == (year.end + dt.timedelta(days=30)).isoformat()
+    assert (extract / COMPLETE_MARKER).exists()
+    for stem in FILES:
+        assert (extract / f"{stem}.csv").resolve() == (exported / f"{stem}.csv").resolve()
+
+
+def test_the_903_set_must_be_there_and_the_previous_year_is_used_when_present(
+    tmp_path: Path,
+) -> None:
+    original = load_config(write_config(tmp_path / "authority", population=150, defects={}))
+    with pytest.raises(validation_903.ValidationRunError, match="no complete SSDA903 set"):
+        validation_903.return_folders(original)
+    year = CollectionYear.latest_complete(original.as_of_date)
+    _write_return_set(validation_903.ssda903_folder(original.output_dir, year))
+    previous = validation_903.ssda903_folder(
+        original.output_dir, CollectionYear(year.start_year - 1)
+    )
+    _write_return_set(previous)
+    assert validation_903.return_folders(original)[2] == previous
+
+
+def test_the_validator_command_line() -> None:
+    year = CollectionYear(2025)
+    command = validation_903.validator_command(year, Path("/r/2025-26/ssda903"), None, "E06000056")
+    assert command == [
+        str(validation_903.VALIDATORS_PYTHON),
+        str(validation_903.RUNNER),
+        "--year",
+        "2025-26",
+        "--folder",
+        "/r/2025-26/ssda903",
+        "--local-authority",
+        "E06000056",
+    ]
+    with_previous = validation_903.validator_command(
+        year, Path("/r/2025-26/ssda903"), Path("/r/2024-25/ssda903"), "E06000056"
+    )
+    assert with_previous[6:8] == ["--previous-folder", "/r/2024-25/ssda903"]
+    # the LA code is the e2e test's: the synthetic authority's home postcodes' LA
+    assert validation_903.local_authority_code() == "E06000056"
+
+
+def test_the_validator_summary_is_counted(tmp_path: Path) -> None:
+    summary = {
+        "ruleset": "lac2025_26",
+        "with_previous_year": False,
+        "rules_run": 290,
+        "rules_skipped": [],
+        "rules_crashed": ["231", "233"],
+        "error_rows": 7,
+        "errors": [
+            {"code": "218", "message": "", "rows": 5, "tables": {"episodes": 5}},
+            {"code": "1001", "message": "", "rows": 2, "tables": {"oc3": 2}},
+        ],
+    }
+    run = validation_903.summarise_validator(summary, 12.5, "0.1.17")
+    assert (run.rules_run, run.rules_failed, run.rules_crashed, run.error_rows) == (290, 2, 2, 7)
+    assert run.failing_rules == ("218", "1001")
+    assert not run.with_previous_year
+
+    # the runner exits 1 when a rule fails: a result, not a failed measurement
+    script = tmp_path / "runner.py"
+    script.write_text(
+        f"import json, sys; print(json.dumps({summary!r})); "
+        "print('row values', file=sys.stderr); sys.exit(1)"
+    )
+    log_path = tmp_path / "validator.log"
+    run = validation_903.run_validator([sys.executable, str(script)], log_path=log_path)
+    assert run.rules_failed == 2
+    assert log_path.read_text().strip() == "row values"
+    assert stat.S_IMODE(log_path.stat().st_mode) == 0o600
+    script.write_text("import sys; sys.exit(2)")
+    with pytest.raises(validation_903.ValidationRunError, match="exit 2"):
+        validation_903.run_validator([sys.executable, str(script)], log_path=log_path)
+
+
+def test_the_data_quality_part_of_the_903_run() -> None:
+    steps = {
+        "raw__ssda903_header": 0.5,
+        "raw__ssda903_episodes": 0.75,
+        "raw__ssd_person": 0.25,
+        "scorecard_dbt_models": 60.0,
+        "restricted__fct_child_compliance": 1.0,
+        "raw_gx_suites": 4.0,
+        "staging_gx_suites": 2.0,
+        "publish__warehouse": 1.0,
+    }
+    run = PipelineRun(
+        wall_seconds=90.0,
+        peak_rss_bytes=GIB,
+        stage_seconds=stage_totals(steps),
+        step_seconds=steps,
+    )
+    own = validation_903.summarise_own_run(run)
+    assert own.ingest_903_seconds == pytest.approx(1.25)
+    assert own.dbt_seconds == pytest.approx(61.0)
+    assert own.checks_seconds == pytest.approx(6.0)
+    assert own.dq_seconds == pytest.approx(68.25)
+    assert own.wall_seconds == 90.0
+
+
+VALIDATED = dataclasses.replace(
+    RESULT,
+    validation_903_year="2025-26",
+    validation_903_rows=4515,
+    validator_903_seconds=12.34,
+    validator_903_rules_run=290,
+    validator_903_rules_failed=3,
+    validator_903_failing_rules="218 1001 1002",
+    validator_903_rules_crashed=2,
+    validator_903_error_rows=40,
+    validator_903_with_previous_year=False,
+    validator_903_version="0.1.17",
+    own_903_wall_seconds=140.0,
+    own_903_ingest_seconds=2.0,
+    own_903_dbt_seconds=80.0,
+    own_903_checks_seconds=13.5,
+)
+
+
+def test_the_903_validation_is_printed_side_by_side() -> None:
+    text = format_result(VALIDATED)
+    assert "csc-validator-be-903 0.1.17: 12.3 s" in text
+    assert "3 reporting 40 rows (rules 218 1001 1002), 2 crashed" in text
+    assert "our data-quality suite: 95.5 s" in text
+    assert "140.0 s wall" in text
+    assert "903 validation" not in format_result(RESULT)
+
+
+def test_the_report_shows_the_903_columns_and_old_results_still_render(tmp_path: Path) -> None:
+    results_path, report_path = tmp_path / "benchmarks.json", tmp_path / "benchmarks.md"
+    report_path.write_text(f"{TABLE_START}\n{TABLE_END}\n")
+    # a result saved before the 903 validation existed: none of its fields
+    old = {key: value for key, value in dataclasses.asdict(RESULT).items() if "903" not in key}
+    results_path.write_text(json.dumps({"authority": old}))
+    save_results({**load_results(results_path), "region": VALIDATED}, results_path)
+    results = load_results(results_path)
+    assert results["region"] == VALIDATED
+    write_report(results, list(SCALES), report_path)
+    header, _, authority, region = report_path.read_text().splitlines()[1:5]
+    columns = [cell.strip() for cell in header.strip("|").split("|")]
+    assert columns[columns.index("incremental month s") + 1 :][:3] == [
+        "903 validator s",
+        "903 our DQ s",
+        "903 our run s",
+    ]
+    at = columns.index("903 validator s")
+    assert [cell.strip() for cell in authority.strip("|").split("|")][at : at + 3] == [
+        "not measured"
+    ] * 3
+    assert [cell.strip() for cell in region.strip("|").split("|")][at : at + 3] == [
+        "12.3",
+        "95.5",
+        "140.0",
+    ]
+    assert len(columns) == len(region.strip("|").split("|"))
+
+
+def test_a_903_measurement_fills_the_scale_result() -> None:
+    validator = validation_903.ValidatorRun(
+        seconds=12.345,
+        ruleset="lac2025_26",
+        rules_run=256,
+        rules_failed=2,
+        failing_rules=("218", "575"),
+        error_rows=9,
+        rules_crashed=2,
+        with_previous_year=False,
+        version="0.1.17",
+    )
+    own = validation_903.OwnSuiteRun(
+        wall_seconds=140.0,
+        ingest_903_seconds=3.0,
+        dbt_seconds=100.0,
+        checks_seconds=10.0,
+        peak_rss_bytes=GIB,
+    )
+    measured = validation_903.Validation903("2025-26", 10, 4515, validator, own)
+    result = dataclasses.replace(RESULT, **validation_903.scale_result_fields(measured))
+    assert result.validator_903_seconds == 12.35
+    assert result.validator_903_failing_rules == "218 575"
+    assert result.own_903_dq_seconds == pytest.approx(113.0)
+    assert RESULT.own_903_dq_seconds is None
+
+
+def test_the_903_validation_can_be_skipped() -> None:
+    assert build_parser().parse_args(["--no-validation"]).no_validation
+    assert not build_parser().parse_args([]).no_validation
