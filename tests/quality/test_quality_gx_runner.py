@@ -435,6 +435,31 @@ def test_one_session_serves_several_runs(
     assert len(pages) == 2
 
 
+def test_deferred_data_docs_are_written_once_at_the_end(
+    tmp_path: Path,
+    make_warehouse: WarehouseBuilder,
+    clean_persons: list[dict],
+    clean_episodes: list[dict],
+) -> None:
+    docs = tmp_path / "docs"
+    session = GxSession(docs, defer_data_docs=True)
+    outcomes = _run(make_warehouse(clean_persons, clean_episodes), session)
+
+    pages = {name: outcome.data_docs_page for name, outcome in outcomes.items()}
+    assert all(page is not None and docs in page.parents for page in pages.values())
+    assert not any(page.exists() for page in pages.values())
+    assert not (docs / "index.html").exists()
+
+    session.publish_data_docs()
+
+    assert all(page.is_file() for page in pages.values())
+    index = (docs / "index.html").read_text(encoding="utf-8")
+    assert all(f"validations/{name}/" in index for name in pages)
+    written = {path: path.stat().st_mtime_ns for path in docs.rglob("*.html")}
+    session.publish_data_docs()  # nothing pending: nothing is written again
+    assert {path: path.stat().st_mtime_ns for path in docs.rglob("*.html")} == written
+
+
 def test_the_warehouse_is_opened_read_only(
     make_warehouse: WarehouseBuilder, clean_persons: list[dict], clean_episodes: list[dict]
 ) -> None:

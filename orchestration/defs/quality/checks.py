@@ -366,26 +366,30 @@ def build_suite_checks(
                 context.log.info("%s: %s", suite_check.check_name, reason)
                 yield no_system_result(suite_check, reason)
             return
-        session = GxSession(config.output_dir / DATA_DOCS_FOLDER)
-        for suite_check in selected:
-            try:
-                (outcome,) = run_suites(
-                    [suite_path(suite_check.suite_name)],
-                    warehouse_path=config.warehouse_path,
-                    systems=systems,
-                    output_dir=config.output_dir,
-                    run_name=context.run.run_id,
-                    session=session,
+        # The layer's Data Docs are written once, after its last suite (see GxSession).
+        session = GxSession(config.output_dir / DATA_DOCS_FOLDER, defer_data_docs=True)
+        try:
+            for suite_check in selected:
+                try:
+                    (outcome,) = run_suites(
+                        [suite_path(suite_check.suite_name)],
+                        warehouse_path=config.warehouse_path,
+                        systems=systems,
+                        output_dir=config.output_dir,
+                        run_name=context.run.run_id,
+                        session=session,
+                    )
+                except WarehouseSchemaError as error:
+                    # A table not built yet fails its own check; the layer's other suites still run.
+                    context.log.error("%s: %s", suite_check.check_name, error)
+                    yield missing_table_result(suite_check, str(error))
+                    continue
+                context.log.info(
+                    "%s: %s", suite_check.check_name, "passed" if outcome.success else "failed"
                 )
-            except WarehouseSchemaError as error:
-                # A table not built yet fails its own check; the layer's other suites still run.
-                context.log.error("%s: %s", suite_check.check_name, error)
-                yield missing_table_result(suite_check, str(error))
-                continue
-            context.log.info(
-                "%s: %s", suite_check.check_name, "passed" if outcome.success else "failed"
-            )
-            yield check_result(suite_check, outcome)
+                yield check_result(suite_check, outcome)
+        finally:
+            session.publish_data_docs()
 
     return _run_gx_suites
 
