@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    # Dagster stamps each event-log database it opens with alembic, which logs at INFO.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         scales = [scale_named(name) for name in args.scales]
     except ValueError as exc:
