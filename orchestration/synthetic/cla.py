@@ -757,6 +757,9 @@ def _missing(sim: Simulator, person: Person, period: Period, limit: int) -> None
         )
         begin = sim.ctx.seam(begin)
         end = max(sim.ctx.seam(begin + length), begin)
+        if period.end is not None:
+            # a child found after leaving care is no longer missing from care (903 rule 577)
+            end = max(min(end, period.end), begin)
         missing = rng.random() < 0.85
         offered = rng.random() < (0.9 if missing else 0.3)
         accepted = (rng.random() < 0.55) if offered else None

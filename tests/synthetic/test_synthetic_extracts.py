@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -200,3 +201,31 @@ def test_population_file_covers_the_history(clean_landing: Path, demo: Generator
     assert years == list(range(demo.history_start.year - 1, demo.as_of_date.year + 1))
     assert all(row["mid_year_date"] == f"{row['year']}-06-30" for row in rows)
     assert all(9_000 < int(row["population_0_17"]) < 11_000 for row in rows)
+
+
+def test_a_missing_episode_ends_within_its_period_of_care(
+    demo_size_landing: Path, demo: GeneratorSettings
+) -> None:
+    # 903 rule 577: a child found after leaving care was no longer missing from care.
+    system = demo.successor.name
+    periods: dict[tuple[str, str], list[dt.date | None]] = {}
+    for row in read_rows(demo_size_landing, system, "ssd_cla_episodes"):
+        start = parse_day(row["clae_entered_care_date"])
+        ceased = parse_day(row["clae_cla_episode_ceased_date"])
+        key = (row["clae_person_id"], row["clae_cla_id"])
+        bounds = periods.setdefault(key, [start, ceased])
+        bounds[1] = None if ceased is None or bounds[1] is None else max(bounds[1], ceased)
+    by_person: dict[str, list[list[dt.date | None]]] = {}
+    for (person, _), bounds in periods.items():
+        by_person.setdefault(person, []).append(bounds)
+    outside = 0
+    rows = read_rows(demo_size_landing, system, "ssd_missing")
+    for row in rows:
+        start = parse_day(row["miss_missing_episode_start_date"])
+        end = parse_day(row["miss_missing_episode_end_date"])
+        inside = any(
+            start >= entered and (left is None or (end is not None and end <= left))
+            for entered, left in by_person.get(row["miss_person_id"], [])
+        )
+        outside += not inside
+    assert rows and outside == 0
