@@ -10,7 +10,6 @@ instance (a ``dagster_home`` in the dataset's folder) and are grouped into stage
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -20,12 +19,15 @@ from pathlib import Path
 
 import psutil
 
-from orchestration.evaluation.authority_runs import EVALUATION_PSEUDONYM_KEY
+from orchestration.evaluation.authority_runs import (
+    EVALUATION_PSEUDONYM_KEY,
+    SCORECARD_JOB,
+    job_process,
+)
 from orchestration.lib.config import PROJECT_ROOT
 
 SAMPLE_SECONDS = 0.2
 STAGES = ("ingest", "dbt", "checks", "publish", "other")
-JOB_NAME = "scorecard"
 
 
 class PipelineRunError(RuntimeError):
@@ -108,26 +110,13 @@ class PeakRssSampler:
             self._stop.wait(self._interval)
 
 
-def prepare_instance(dagster_home: Path) -> None:
-    """A fresh Dagster instance with the project's settings (pools, run queue)."""
-    dagster_home.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(PROJECT_ROOT / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
-
-
 def run_job(config_path: Path, dagster_home: Path, *, log_path: Path) -> PipelineRun:
     """Run the job on ``config_path`` in a new process; raise when the run fails."""
-    prepare_instance(dagster_home)
-    environment = {
-        **os.environ,
-        "SCORECARD_CONFIG": str(config_path),
-        "DAGSTER_HOME": str(dagster_home),
-        "SCORECARD_PSEUDONYM_KEY": os.environ.get(
-            "SCORECARD_PSEUDONYM_KEY", EVALUATION_PSEUDONYM_KEY
-        ),
-    }
-    environment.pop("SCORECARD_DUCKDB_PATH", None)
-    dagster = Path(PROJECT_ROOT) / ".venv" / "bin" / "dagster"
-    command = [str(dagster), "job", "execute", "-m", "orchestration.definitions", "-j", JOB_NAME]
+    command, environment = job_process(
+        config_path,
+        dagster_home,
+        pseudonym_key=os.environ.get("SCORECARD_PSEUDONYM_KEY", EVALUATION_PSEUDONYM_KEY),
+    )
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log_file:
         started = time.perf_counter()
@@ -138,7 +127,9 @@ def run_job(config_path: Path, dagster_home: Path, *, log_path: Path) -> Pipelin
             returncode = process.wait()
         wall = time.perf_counter() - started
     if returncode != 0:
-        raise PipelineRunError(f"the {JOB_NAME} job failed (exit {returncode}); see {log_path}")
+        raise PipelineRunError(
+            f"the {SCORECARD_JOB} job failed (exit {returncode}); see {log_path}"
+        )
     step_seconds = read_step_seconds(dagster_home)
     return PipelineRun(
         wall_seconds=wall,

@@ -32,9 +32,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from orchestration.bench.pipeline_run import PipelineRun, PipelineRunError, run_job
+from orchestration.evaluation.authority_runs import SSDA903_SYSTEM, write_ssda903_only_config
 from orchestration.lib.config import PROJECT_ROOT, ScorecardConfig, load_config
 from orchestration.lib.landing import COMPLETE_MARKER
 from orchestration.lib.returns.ssda903_export import ssda903_folder
@@ -43,7 +42,7 @@ from orchestration.lib.returns.ssda903_files import FILES, CollectionYear
 log = logging.getLogger(__name__)
 
 VALIDATION_DIR = "validation_903"
-SYSTEM = "return903"
+SYSTEM = SSDA903_SYSTEM
 VALIDATORS_PYTHON = PROJECT_ROOT / ".venv-validators" / "bin" / "python"
 RUNNER = PROJECT_ROOT / "scripts" / "validators" / "run_ssda903.py"
 VALIDATOR_PACKAGE = "csc-validator-be-903"
@@ -210,28 +209,7 @@ def write_903_config(
     for stem in FILES:
         (extract / f"{stem}.csv").symlink_to((return_folder / f"{stem}.csv").resolve())
     (extract / COMPLETE_MARKER).touch()
-    config: dict[str, object] = {
-        "la_code": original.la_code,
-        "la_name": f"{original.la_name} (from its {year.label} SSDA903 set)",
-        "landing_dir": str(folder / "landing"),
-        "warehouse_path": str(folder / "warehouse.duckdb"),
-        "output_dir": str(folder / "output"),
-        "as_of_date": year.end.isoformat(),
-        "systems": [
-            {
-                "name": SYSTEM,
-                # the original's history start, so the run covers the same months
-                "live_from": min(system.live_from for system in original.systems).isoformat(),
-                "format": "ssda903",
-            }
-        ],
-        "boundary_postcodes": list(original.boundary_postcodes),
-    }
-    if original.population_file is not None:
-        config["population_file"] = str(original.population_file)
-    path = folder / "scorecard.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
+    return write_ssda903_only_config(folder, original, year, system=SYSTEM)
 
 
 def summarise_own_run(run: PipelineRun) -> OwnSuiteRun:

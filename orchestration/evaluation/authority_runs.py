@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,12 +20,16 @@ from pathlib import Path
 import yaml
 
 from orchestration.lib.config import PROJECT_ROOT, ScorecardConfig, load_config
+from orchestration.lib.returns.ssda903_files import CollectionYear
 
 log = logging.getLogger(__name__)
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # A copy of the demo config is not the demo: it needs its own (non-secret) pseudonym key.
 EVALUATION_PSEUDONYM_KEY = "evaluation-pseudonym-key-not-secret"
+SCORECARD_JOB = "scorecard"
+# The system of a configuration built from an authority's own SSDA903 set.
+SSDA903_SYSTEM = "return903"
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,68 @@ def write_config(folder: Path, *, population: int, defects: Mapping[str, float])
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(demo), encoding="utf-8")
     return path
+
+
+def write_ssda903_only_config(
+    folder: Path, original: ScorecardConfig, year: CollectionYear, *, system: str = SSDA903_SYSTEM
+) -> Path:
+    """A configuration with one ``format: ssda903`` system whose landing is ``folder/landing``:
+    as of the end of ``year``, with ``original``'s LA, boundary, population and history start
+    (so a run covers the same months). The caller puts the 903 files in the landing area.
+    """
+    config: dict[str, object] = {
+        "la_code": original.la_code,
+        "la_name": f"{original.la_name} (from its {year.label} SSDA903 set)",
+        "landing_dir": str(folder / "landing"),
+        "warehouse_path": str(folder / "warehouse.duckdb"),
+        "output_dir": str(folder / "output"),
+        "as_of_date": year.end.isoformat(),
+        "systems": [
+            {
+                "name": system,
+                "live_from": min(entry.live_from for entry in original.systems).isoformat(),
+                "format": "ssda903",
+            }
+        ],
+        "boundary_postcodes": list(original.boundary_postcodes),
+    }
+    if original.population_file is not None:
+        config["population_file"] = str(original.population_file)
+    path = folder / "scorecard.yaml"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return path
+
+
+def job_process(
+    config_path: Path, dagster_home: Path, *, pseudonym_key: str = EVALUATION_PSEUDONYM_KEY
+) -> tuple[list[str], dict[str, str]]:
+    """The command and environment that run the ``scorecard`` job in a new process, as
+    ``make run`` does, on ``config_path`` with the instance in ``dagster_home``.
+
+    The instance gets the project's ``config/dagster.yaml``. ``SCORECARD_DUCKDB_PATH`` is
+    dropped, so dbt writes the configuration's warehouse and no other.
+    """
+    dagster_home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(PROJECT_ROOT / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
+    environment = {
+        **os.environ,
+        "SCORECARD_CONFIG": str(config_path),
+        "DAGSTER_HOME": str(dagster_home),
+        "SCORECARD_PSEUDONYM_KEY": pseudonym_key,
+    }
+    environment.pop("SCORECARD_DUCKDB_PATH", None)
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [
+        str(dagster),
+        "job",
+        "execute",
+        "-m",
+        "orchestration.definitions",
+        "-j",
+        SCORECARD_JOB,
+    ]
+    return command, environment
 
 
 def ensure_dbt_manifest() -> None:

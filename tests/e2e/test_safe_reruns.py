@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,9 +23,9 @@ import pytest
 import yaml
 
 from orchestration.evaluation.authority_runs import (
-    EVALUATION_PSEUDONYM_KEY,
     AuthorityRun,
     build_authority,
+    job_process,
 )
 from orchestration.lib.config import PROJECT_ROOT
 from orchestration.lib.publication import hold_run_lock, lock_path, working_path
@@ -34,7 +33,6 @@ from orchestration.lib.publication import hold_run_lock, lock_path, working_path
 pytestmark = pytest.mark.e2e
 
 POPULATION = 1_000
-DAGSTER = Path(sys.executable).with_name("dagster")
 # A change of input between the first run and the next: a local target moves RAG in marts.
 CHANGED_TARGETS = {"CLA_VISITS_IN_TIME": {"target": 99.5, "tolerance": 0.1}}
 
@@ -79,18 +77,10 @@ class PipelineProcess:
     """``dagster job execute -j scorecard`` in its own process group, its log collected."""
 
     def __init__(self, config_path: Path, dagster_home: Path) -> None:
-        dagster_home.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_ROOT / "config" / "dagster.yaml", dagster_home / "dagster.yaml")
-        env = {
-            **os.environ,
-            "SCORECARD_CONFIG": str(config_path),
-            "DAGSTER_HOME": str(dagster_home),
-            "SCORECARD_PSEUDONYM_KEY": EVALUATION_PSEUDONYM_KEY,
-        }
-        env.pop("SCORECARD_DUCKDB_PATH", None)
+        command, env = job_process(config_path, dagster_home)
         self.lines: list[str] = []
         self._process = subprocess.Popen(
-            [str(DAGSTER), "job", "execute", "-m", "orchestration.definitions", "-j", "scorecard"],
+            command,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.PIPE,

@@ -26,21 +26,22 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import yaml
 
 from orchestration.evaluation.authority_runs import (
     EVALUATION_PSEUDONYM_KEY,
+    SSDA903_SYSTEM,
     ensure_dbt_manifest,
     environment,
+    write_ssda903_only_config,
 )
-from orchestration.lib.config import PROJECT_ROOT, ScorecardConfig, load_config
+from orchestration.lib.config import PROJECT_ROOT, load_config
 from orchestration.lib.landing import COMPLETE_MARKER
 from orchestration.lib.returns.ssda903_export import write_ssda903
 from orchestration.lib.returns.ssda903_files import CollectionYear
 
 pytestmark = pytest.mark.e2e
 
-SYSTEM = "return903"
+SYSTEM = SSDA903_SYSTEM
 CATALOGUE = PROJECT_ROOT / "dbt_project" / "seeds" / "reference" / "indicator_catalogue.csv"
 
 # Equal at each of the twelve month ends of the collection year.
@@ -87,32 +88,6 @@ def month_ends(year: CollectionYear) -> list[dt.date]:
     return ends
 
 
-def write_round_trip_config(folder: Path, original: ScorecardConfig, year: CollectionYear) -> Path:
-    """One ``format: ssda903`` system, as of 31 March, the same LA and population."""
-    config = {
-        "la_code": original.la_code,
-        "la_name": f"{original.la_name} (from its {year.label} SSDA903 set)",
-        "landing_dir": str(folder / "landing"),
-        "warehouse_path": str(folder / "warehouse.duckdb"),
-        "output_dir": str(folder / "output"),
-        "as_of_date": year.end.isoformat(),
-        "systems": [
-            {
-                "name": SYSTEM,
-                # the original's history start, so both runs have the same months
-                "live_from": min(system.live_from for system in original.systems).isoformat(),
-                "format": "ssda903",
-            }
-        ],
-        "boundary_postcodes": list(original.boundary_postcodes),
-    }
-    if original.population_file is not None:
-        config["population_file"] = str(original.population_file)
-    path = folder / "scorecard.yaml"
-    path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return path
-
-
 def run_scorecard_job(config_path: Path) -> set[str]:
     """Run the ``scorecard`` job in process on ``config_path``; the keys of failed steps."""
     ensure_dbt_manifest()
@@ -151,7 +126,7 @@ def round_trip(clean_run, tmp_path_factory: pytest.TempPathFactory):
     original = clean_run.config
     year = CollectionYear.latest_complete(original.as_of_date)
     folder = tmp_path_factory.mktemp("ssda903_round_trip")
-    config_path = write_round_trip_config(folder, original, year)
+    config_path = write_ssda903_only_config(folder, original, year)
     # delivered the month after the year ends, as a council sends its return
     extract = folder / "landing" / SYSTEM / (year.end + dt.timedelta(days=30)).isoformat()
     counts = write_ssda903(original.published_path, year, extract)
