@@ -22,6 +22,7 @@ import psutil
 from orchestration.evaluation.authority_runs import (
     EVALUATION_PSEUDONYM_KEY,
     SCORECARD_JOB,
+    environment,
     job_process,
 )
 from orchestration.lib.config import PROJECT_ROOT
@@ -145,19 +146,14 @@ def read_step_seconds(dagster_home: Path) -> dict[str, float]:
 
     # storages configured without a base_dir (config/dagster.yaml) find it from DAGSTER_HOME,
     # as they do in the job's own process
-    previous = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(dagster_home)
-    try:
-        with DagsterInstance.from_config(str(dagster_home)) as instance:
-            runs = instance.get_runs(limit=1)
-            if not runs:
-                raise PipelineRunError(f"no run recorded in {dagster_home}")
-            return durations(instance.get_run_step_stats(runs[0].run_id))
-    finally:
-        if previous is None:
-            os.environ.pop("DAGSTER_HOME", None)
-        else:
-            os.environ["DAGSTER_HOME"] = previous
+    with (
+        environment({"DAGSTER_HOME": str(dagster_home)}),
+        DagsterInstance.from_config(str(dagster_home)) as instance,
+    ):
+        runs = instance.get_runs(limit=1)
+        if not runs:
+            raise PipelineRunError(f"no run recorded in {dagster_home}")
+        return durations(instance.get_run_step_stats(runs[0].run_id))
 
 
 def durations(step_stats: Iterable[object]) -> dict[str, float]:
