@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed = True
         incremental = None
         if not args.no_incremental:
-            next_landing, next_as_of = ensure_next_month(dataset, workers=args.workers)
+            next_landing, next_as_of = ensure_next_month(dataset)
             try:
                 with next_month_added(dataset, next_landing, next_as_of) as next_config:
                     incremental = run_job(

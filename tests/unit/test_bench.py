@@ -16,7 +16,13 @@ import pytest
 from orchestration.bench import datasets, validation_903
 from orchestration.bench.__main__ import build_parser
 from orchestration.bench.floor import extract_files, measure_floor
-from orchestration.bench.incremental import new_extract_folders, next_month_added, next_month_end
+from orchestration.bench.incremental import (
+    ensure_next_month,
+    latest_extract_folder,
+    new_extract_folders,
+    next_month_added,
+    next_month_end,
+)
 from orchestration.bench.pipeline_run import (
     STAGES,
     PeakRssSampler,
@@ -237,6 +243,30 @@ def test_the_next_month_adds_only_new_extracts_and_takes_them_away(tmp_path: Pat
         assert config.landing_dir == dataset.landing_dir
     assert not (dataset.landing_dir / "liquid_logic" / "2026-11-30").exists()
     assert sorted(p for p in dataset.landing_dir.glob("*/*") if p.is_dir()) == base_folders
+
+
+def test_the_next_month_redelivers_the_live_extract_of_the_same_authority(
+    tmp_path: Path,
+) -> None:
+    dataset = datasets.ensure_dataset(scale_named("custom-150"), tmp_path, workers=1)
+    live = latest_extract_folder(dataset.landing_dir)
+    assert live.parent.name == "liquid_logic"  # the successor system, not the legacy one
+
+    next_landing, as_of = ensure_next_month(dataset)
+
+    assert as_of == next_month_end(load_config(dataset.config_path).as_of_date)
+    (new,) = new_extract_folders(dataset.landing_dir, next_landing)
+    assert new == next_landing / "liquid_logic" / as_of.isoformat()
+    files = sorted(path.name for path in live.iterdir())
+    assert sorted(path.name for path in new.iterdir()) == files
+    for name in files:  # the same bytes, linked rather than copied
+        assert (new / name).read_bytes() == (live / name).read_bytes()
+        assert (new / name).stat().st_ino == (live / name).stat().st_ino
+    with next_month_added(dataset, next_landing, as_of):
+        added = dataset.landing_dir / "liquid_logic" / as_of.isoformat()
+        assert sorted(path.name for path in added.iterdir()) == files
+    assert not added.exists()
+    assert all((live / name).exists() for name in files)
 
 
 def test_a_next_month_that_adds_nothing_is_refused(tmp_path: Path) -> None:
