@@ -72,6 +72,10 @@ breakdown_memberships as (
     {% endfor -%}
 ),
 
+-- breakdown_memberships holds each child once per indicator, month and breakdown
+-- (indicator_children is grouped by child and month, and int_breakdown_children_monthly is
+-- unique on them: its test runs before this model), so rows count children without the
+-- cost of count(distinct)
 group_counts as (
     select
         indicator_code,
@@ -80,8 +84,8 @@ group_counts as (
         period_end,
         breakdown,
         breakdown_value,
-        count(distinct child_key) as children_in_cohort,
-        count(distinct case when is_in_numerator = 1 then child_key end) as children_in_numerator
+        count(*) as children_in_cohort,
+        count(case when is_in_numerator = 1 then 1 end) as children_in_numerator
     from breakdown_memberships
     group by indicator_code, unit, is_flow, period_end, breakdown, breakdown_value
 )

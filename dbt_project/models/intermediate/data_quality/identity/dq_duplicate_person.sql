@@ -64,6 +64,9 @@ successor_persons as (
 ),
 
 matched_pairs as (
+    -- two equality joins (same names, or same UPN) rather than one join with an "or": a
+    -- join on the date of birth alone compares every pair of children born on the same
+    -- day, which grows with the square of the authority's size
     select
         first_person.source_system,
         first_person.person_id as first_person_id,
@@ -79,20 +82,36 @@ matched_pairs as (
     inner join successor_persons as second_person
         on
             first_person.source_system = second_person.source_system
-            and first_person.person_id != second_person.person_id
             and first_person.date_of_birth = second_person.date_of_birth
-            and (
-                (
-                    first_person.sex = second_person.sex
-                    and first_person.forename_key = second_person.forename_key
-                    and first_person.surname_key = second_person.surname_key
-                    and coalesce(first_person.upn_key = second_person.upn_key, true)
-                    and coalesce(first_person.ethnicity_key = second_person.ethnicity_key, true)
-                )
-                or first_person.upn_key = second_person.upn_key
-            )
+            and first_person.sex = second_person.sex
+            and first_person.forename_key = second_person.forename_key
+            and first_person.surname_key = second_person.surname_key
     where
-        not (first_person.is_migrated and second_person.is_migrated)
+        first_person.person_id != second_person.person_id
+        and not (first_person.is_migrated and second_person.is_migrated)
+        and coalesce(first_person.upn_key = second_person.upn_key, true)
+        and coalesce(first_person.ethnicity_key = second_person.ethnicity_key, true)
+    union
+    select
+        first_person.source_system,
+        first_person.person_id as first_person_id,
+        second_person.person_id as second_person_id,
+        first_person.cutover_month_end,
+        case
+            when
+                first_person.upn_key = second_person.upn_key
+                then 'same date of birth and unique pupil number as another person id'
+            else 'same date of birth, sex and names as another person id'
+        end as match_rule
+    from successor_persons as first_person
+    inner join successor_persons as second_person
+        on
+            first_person.source_system = second_person.source_system
+            and first_person.date_of_birth = second_person.date_of_birth
+            and first_person.upn_key = second_person.upn_key
+    where
+        first_person.person_id != second_person.person_id
+        and not (first_person.is_migrated and second_person.is_migrated)
 ),
 
 flagged_persons as (

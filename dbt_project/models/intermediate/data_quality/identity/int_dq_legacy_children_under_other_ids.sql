@@ -181,21 +181,19 @@ own_legacy_records as (
             and former_ids.former_person_id = dated_records.person_id
 ),
 
-foreign_matches as (
+unexplained_successor_records as (
+    -- migrated successor records that the successor person's own legacy history does not
+    -- explain. Removed before the match below: joined on (table, date, code) alone, every
+    -- pair of same-day visits of two children would meet, which grows with the square of
+    -- the authority's size
     select
-        unnamed_legacy_records.legacy_system,
-        unnamed_legacy_records.legacy_person_id,
+        migrated_successor_records.legacy_system,
         migrated_successor_records.successor_system,
         migrated_successor_records.successor_person_id,
-        count(*) as matched_record_count
-    from unnamed_legacy_records
-    inner join migrated_successor_records
-        on
-            unnamed_legacy_records.legacy_system = migrated_successor_records.legacy_system
-            and unnamed_legacy_records.successor_system = migrated_successor_records.successor_system
-            and unnamed_legacy_records.table_name = migrated_successor_records.table_name
-            and unnamed_legacy_records.record_date = migrated_successor_records.record_date
-            and unnamed_legacy_records.record_code = migrated_successor_records.record_code
+        migrated_successor_records.table_name,
+        migrated_successor_records.record_date,
+        migrated_successor_records.record_code
+    from migrated_successor_records
     left join own_legacy_records
         on
             migrated_successor_records.successor_system = own_legacy_records.successor_system
@@ -204,11 +202,28 @@ foreign_matches as (
             and migrated_successor_records.record_date = own_legacy_records.record_date
             and migrated_successor_records.record_code = own_legacy_records.record_code
     where own_legacy_records.successor_person_id is null
+),
+
+foreign_matches as (
+    select
+        unnamed_legacy_records.legacy_system,
+        unnamed_legacy_records.legacy_person_id,
+        unexplained_successor_records.successor_system,
+        unexplained_successor_records.successor_person_id,
+        count(*) as matched_record_count
+    from unnamed_legacy_records
+    inner join unexplained_successor_records
+        on
+            unnamed_legacy_records.legacy_system = unexplained_successor_records.legacy_system
+            and unnamed_legacy_records.successor_system = unexplained_successor_records.successor_system
+            and unnamed_legacy_records.table_name = unexplained_successor_records.table_name
+            and unnamed_legacy_records.record_date = unexplained_successor_records.record_date
+            and unnamed_legacy_records.record_code = unexplained_successor_records.record_code
     group by
         unnamed_legacy_records.legacy_system,
         unnamed_legacy_records.legacy_person_id,
-        migrated_successor_records.successor_system,
-        migrated_successor_records.successor_person_id
+        unexplained_successor_records.successor_system,
+        unexplained_successor_records.successor_person_id
 )
 
 select
