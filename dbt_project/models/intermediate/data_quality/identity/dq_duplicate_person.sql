@@ -63,7 +63,7 @@ successor_persons as (
         and test_persons.person_id is null
 ),
 
-matched_pairs as (
+paired_persons as (
     -- two equality joins (same names, or same UPN) rather than one join with an "or": a
     -- join on the date of birth alone compares every pair of children born on the same
     -- day, which grows with the square of the authority's size
@@ -72,12 +72,7 @@ matched_pairs as (
         first_person.person_id as first_person_id,
         second_person.person_id as second_person_id,
         first_person.cutover_month_end,
-        case
-            when
-                first_person.upn_key = second_person.upn_key
-                then 'same date of birth and unique pupil number as another person id'
-            else 'same date of birth, sex and names as another person id'
-        end as match_rule
+        coalesce(first_person.upn_key = second_person.upn_key, false) as is_same_upn
     from successor_persons as first_person
     inner join successor_persons as second_person
         on
@@ -97,12 +92,7 @@ matched_pairs as (
         first_person.person_id as first_person_id,
         second_person.person_id as second_person_id,
         first_person.cutover_month_end,
-        case
-            when
-                first_person.upn_key = second_person.upn_key
-                then 'same date of birth and unique pupil number as another person id'
-            else 'same date of birth, sex and names as another person id'
-        end as match_rule
+        coalesce(first_person.upn_key = second_person.upn_key, false) as is_same_upn
     from successor_persons as first_person
     inner join successor_persons as second_person
         on
@@ -112,6 +102,19 @@ matched_pairs as (
     where
         first_person.person_id != second_person.person_id
         and not (first_person.is_migrated and second_person.is_migrated)
+),
+
+matched_pairs as (
+    select
+        source_system,
+        first_person_id,
+        second_person_id,
+        cutover_month_end,
+        case
+            when is_same_upn then 'same date of birth and unique pupil number as another person id'
+            else 'same date of birth, sex and names as another person id'
+        end as match_rule
+    from paired_persons
 ),
 
 flagged_persons as (
