@@ -57,15 +57,18 @@ def write_next_config(source: Path, target: Path, *, landing_dir: Path, as_of: d
     return target
 
 
-def latest_extract_folder(landing: Path) -> Path:
-    """The landing area's newest extract folder (``<system>/<YYYY-MM-DD>``): the live system's."""
-    folders = [
+def system_folders(landing: Path) -> Iterator[Path]:
+    """The ``<system>/<folder>`` folders of a landing area (``_reference``, ``_truth`` left out)."""
+    return (
         folder
         for folder in landing.glob("*/*")
-        if folder.is_dir()
-        and not folder.parent.name.startswith("_")
-        and _EXTRACT_DATE.fullmatch(folder.name)
-    ]
+        if folder.is_dir() and not folder.parent.name.startswith("_")
+    )
+
+
+def latest_extract_folder(landing: Path) -> Path:
+    """The landing area's newest extract folder (``<system>/<YYYY-MM-DD>``): the live system's."""
+    folders = [folder for folder in system_folders(landing) if _EXTRACT_DATE.fullmatch(folder.name)]
     if not folders:
         raise RuntimeError(f"{landing} holds no extract folder")
     return max(folders, key=lambda folder: (folder.name, folder.parent.name))
@@ -105,10 +108,8 @@ def new_extract_folders(base_landing: Path, next_landing: Path) -> list[Path]:
     """Extract folders (``<system>/<date>``) of the next month the dataset lacks."""
     return sorted(
         folder
-        for folder in next_landing.glob("*/*")
-        if folder.is_dir()
-        and not folder.parent.name.startswith("_")
-        and not (base_landing / folder.parent.name / folder.name).exists()
+        for folder in system_folders(next_landing)
+        if not (base_landing / folder.parent.name / folder.name).exists()
     )
 
 
