@@ -22,6 +22,7 @@ from orchestration.defs.resources import ScorecardConfigResource
 from orchestration.defs.retries import retry_transient_failures
 from orchestration.lib.dbt_artifacts import keep_parse_cache, run_target_path
 from orchestration.lib.dbt_cli import DBT_PROJECT_DIR, WAREHOUSE_ENV_VAR, dbt_executable
+from orchestration.lib.dbt_resource import ScorecardDbtCliResource
 from orchestration.lib.dbt_translator import ScorecardDbtTranslator
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -66,7 +67,8 @@ def scorecard_dbt_models(
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    """The dbt CLI resource the definitions bind as ``dbt`` (orchestration/lib/dbt_resource.py)."""
+    return ScorecardDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=dbt_executable(),
