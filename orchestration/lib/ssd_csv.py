@@ -13,6 +13,11 @@ Files can hold tens of millions of rows, so the work is done in streaming passes
    in-memory DuckDB scan the file once with SQL (regular expressions and ``try_strptime``
    per logical type; ragged rows via DuckDB's rejects table).
 
+The raw ingest (``orchestration.lib.raw_ingest``) spares a good file the separate scan of
+step 3: it checks the header with :func:`header_problems`, loads the file reading it with
+rejects stored, and applies :func:`value_conditions` (the same predicates) to the rows just
+loaded; only a file failing one of them is rolled back and given :func:`validate_ssd_csv`.
+
 Problems are reported as :class:`CsvProblem` (file, row, line, column, message) inside a
 :class:`CsvValidationError`. A problem never holds a cell value: values may be names,
 identifiers or dates of birth.
@@ -434,11 +439,7 @@ def validate_ssd_csv(
     problems = header_problems(source, contract, reserved_columns)
     if problems:
         raise CsvValidationError(source.display_name, problems[:max_problems], len(problems))
-    checked = tuple(
-        (column.name, column.logical_type)
-        for column in contract.columns
-        if column.logical_type in CHECKED_LOGICAL_TYPES
-    )
+    checked = checked_columns(contract)
     with closing(duckdb.connect()) as con:
         row_count, bad_counts = _scan_file(con, source, checked)
         _raise_for_structure(con, source, max_problems)
@@ -446,9 +447,34 @@ def validate_ssd_csv(
             failing = [check for check, bad in zip(checked, bad_counts, strict=True) if bad]
             problems = _first_value_problems(con, source, failing, max_problems)
             raise CsvValidationError(source.display_name, problems, sum(bad_counts))
+    return ValidatedCsv(source, row_count, extra_columns(source, contract))
+
+
+def extra_columns(source: CsvSource, contract: TableContract) -> tuple[str, ...]:
+    """The columns of ``source`` beyond its table's contract, in file order."""
     contract_columns = set(contract.column_names)
-    extra = tuple(column for column in source.columns if column not in contract_columns)
-    return ValidatedCsv(source, row_count, extra)
+    return tuple(column for column in source.columns if column not in contract_columns)
+
+
+def checked_columns(contract: TableContract) -> tuple[tuple[str, str], ...]:
+    """(column, logical type) of the contract columns whose values are checked."""
+    return tuple(
+        (column.name, column.logical_type)
+        for column in contract.columns
+        if column.logical_type in CHECKED_LOGICAL_TYPES
+    )
+
+
+def value_conditions(contract: TableContract) -> tuple[str, ...]:
+    """SQL conditions, one per checked column, true where a cleaned value is valid.
+
+    They hold over the columns of ``raw.<table>`` as well, which store each value exactly
+    as :func:`clean_value_sql` produces it: :func:`validate_ssd_csv` passes a file's values
+    exactly when all of them hold on every row loaded from it.
+    """
+    return tuple(
+        _valid_value_sql(column, logical_type) for column, logical_type in checked_columns(contract)
+    )
 
 
 def _valid_value_sql(column: str, logical_type: str) -> str:
