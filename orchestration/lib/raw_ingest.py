@@ -9,6 +9,13 @@ For each file of a table in each complete extract of each configured system:
   ``<file>.reason.txt`` beside it and recorded in the manifest as ``quarantined``; nothing
   already in raw is touched and the other files still load.
 
+A file whose validator has row checks (:data:`RowChecks`: the SSD validator's, the 903
+validator's) is read once when it is good: after the header check it is loaded with its
+rows checked in the load transaction (``warehouse.load_file_if_valid``). Only a file that
+fails there is rolled back and validated in full, which gives the quarantine its reason.
+Files of other validators are validated, then loaded. All files of a table share one
+warehouse connection.
+
 Pure library: no Dagster. The Dagster assets in ``orchestration/defs/ingest`` call it.
 """
 
@@ -18,7 +25,8 @@ import datetime as dt
 import logging
 import shutil
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -41,8 +49,10 @@ from orchestration.lib.ssd_csv import (
     FileFingerprint,
     ValidatedCsv,
     fingerprint_file,
+    header_problems,
     open_ssd_csv,
     validate_ssd_csv,
+    value_conditions,
 )
 from orchestration.lib.warehouse import (
     LINEAGE_COLUMN_NAMES,
@@ -52,6 +62,7 @@ from orchestration.lib.warehouse import (
     ensure_raw_table,
     latest_loaded_extracts,
     load_file,
+    load_file_if_valid,
     loaded_files,
     population_source,
     raw_row_count,
@@ -82,6 +93,19 @@ class Validator(Protocol):
         reserved_columns: Collection[str] = (),
         max_problems: int = DEFAULT_MAX_PROBLEMS,
     ) -> ValidatedCsv: ...
+
+
+# A validator's checks beyond the header and the file's structure, as SQL conditions over
+# the loaded columns (true where a row is valid): a file passes the validator exactly when
+# its header passes, DuckDB reads every row and each condition holds on every row loaded.
+RowChecks = Callable[[TableContract], Sequence[str]]
+
+
+def _row_checks_of(validator: Validator, row_checks: RowChecks | None) -> RowChecks | None:
+    """The row checks given, else the SSD validator's own; None: validate before loading."""
+    if row_checks is not None:
+        return row_checks
+    return value_conditions if validator is validate_ssd_csv else None
 
 
 @dataclass(frozen=True)
@@ -139,6 +163,7 @@ def ingest_table(
     systems: Sequence[str] | None = None,
     file_stem: str | None = None,
     validator: Validator = validate_ssd_csv,
+    row_checks: RowChecks | None = None,
 ) -> TableIngestReport:
     """Load every new file of ``contract``'s table from the landing directory into raw.
 
@@ -148,15 +173,15 @@ def ingest_table(
 
     ``systems`` are the systems read (default: those whose extracts are SSD tables);
     ``file_stem`` names the delivered file, ``<file_stem>.csv`` (default: the table name);
-    ``validator`` checks each file (default: the SSD contract check).
+    ``validator`` checks each file (default: the SSD contract check); ``row_checks`` are
+    the same checks on loaded rows, if they exist (default: the SSD validator's own).
     """
     log = logger or _log
     read_systems = (
         tuple(systems) if systems is not None else config.system_names_in_format(SYSTEM_FORMAT_SSD)
     )
-    # One connection stays open for the whole table. The per-file connections opened below
-    # then share its database instance: DuckDB otherwise loads the file afresh and
-    # checkpoints it on each close (about 50 ms each, four times a table).
+    # One connection for the whole table, lent to every file's load and quarantine: DuckDB
+    # otherwise loads the database afresh and checkpoints it on each close.
     with warehouse_connection(config.warehouse_path) as con:
         ensure_raw_table(con, contract)
         loaded = loaded_files(con, contract.name)
@@ -173,6 +198,7 @@ def ingest_table(
             log=log,
             stem=file_stem or contract.name,
             validator=validator,
+            row_checks=row_checks,
         )
 
 
@@ -190,6 +216,7 @@ def _ingest_files(
     log: logging.Logger,
     stem: str,
     validator: Validator,
+    row_checks: RowChecks | None,
 ) -> TableIngestReport:
     extracts = discover_extracts(
         config.landing_dir, read_systems, quiet_seconds=quiet_seconds, now=now, logger=log
@@ -199,7 +226,7 @@ def _ingest_files(
     outcomes = []
     for table_file in files:
         if per_extract[table_file.extract] > 1:
-            outcome = _quarantine_ambiguous(config, contract, table_file, log, stem)
+            outcome = _quarantine_ambiguous(config, contract, table_file, log, stem, con)
         else:
             extract = table_file.extract
             outcome = ingest_file(
@@ -211,6 +238,8 @@ def _ingest_files(
                 work_dir=work_dir,
                 logger=log,
                 validator=validator,
+                row_checks=row_checks,
+                con=con,
             )
         outcomes.append(outcome)
     latest = latest_loaded_extracts(con, contract.name)
@@ -233,12 +262,17 @@ def ingest_file(
     work_dir: Path | None = None,
     logger: logging.Logger | None = None,
     validator: Validator = validate_ssd_csv,
+    row_checks: RowChecks | None = None,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> FileOutcome:
     """Validate one file and load it, skip it (already loaded) or quarantine it.
 
     ``loaded_sha256`` is the file currently loaded for the same system, extract date and
     table (None if none): the same file is skipped, a different one replaces it.
-    ``validator`` checks the file against ``contract`` (default: the SSD contract check).
+    ``validator`` checks the file against ``contract`` (default: the SSD contract check);
+    with ``row_checks`` (see :data:`RowChecks`) a good file is read once, loaded and
+    checked in one transaction. ``con`` is the warehouse connection to use (default: one
+    opened for this file). No transaction may be open on it.
     """
     log = logger or _log
     extract = table_file.extract
@@ -247,30 +281,61 @@ def ingest_file(
     if loaded_sha256 == fingerprint.sha256:
         log.debug("%s already loaded: skipped", name)
         return _outcome(table_file, SKIPPED, fingerprint)
+    lineage = FileLineage(
+        source_system=extract.system,
+        extract_date=extract.extract_date,
+        file_name=name,
+        file_sha256=fingerprint.sha256,
+        encoding=fingerprint.encoding,
+        loaded_at=utc_now(),
+    )
+    checks = _row_checks_of(validator, row_checks)
     try:
-        with open_ssd_csv(
-            table_file.path, name, fingerprint=fingerprint, work_dir=work_dir
-        ) as source:
-            validated = validator(
-                source, contract, reserved_columns=LINEAGE_COLUMN_NAMES, max_problems=max_problems
-            )
-            lineage = FileLineage(
-                source_system=extract.system,
-                extract_date=extract.extract_date,
-                file_name=name,
-                file_sha256=fingerprint.sha256,
-                encoding=fingerprint.encoding,
-                loaded_at=utc_now(),
-            )
-            with warehouse_connection(config.warehouse_path) as con:
-                rows = load_file(con, contract, validated, lineage, replaces_sha256=loaded_sha256)
+        with (
+            _connection(config, con) as warehouse,
+            open_ssd_csv(
+                table_file.path, name, fingerprint=fingerprint, work_dir=work_dir
+            ) as source,
+        ):
+            rows = None
+            if checks is not None and not header_problems(source, contract, LINEAGE_COLUMN_NAMES):
+                rows = load_file_if_valid(
+                    warehouse,
+                    contract,
+                    source,
+                    lineage,
+                    row_conditions=checks(contract),
+                    replaces_sha256=loaded_sha256,
+                )
+            if rows is None:
+                validated = validator(
+                    source,
+                    contract,
+                    reserved_columns=LINEAGE_COLUMN_NAMES,
+                    max_problems=max_problems,
+                )
+                rows = load_file(
+                    warehouse, contract, validated, lineage, replaces_sha256=loaded_sha256
+                )
     except CsvValidationError as error:
-        return quarantine(config, contract, table_file, fingerprint, error.reason, log)
+        return quarantine(config, contract, table_file, fingerprint, error.reason, log, con=con)
     if loaded_sha256:
         log.info("%s re-delivered: replaced the earlier file's rows with %d rows", name, rows)
     else:
         log.info("%s loaded: %d rows (%s)", name, rows, fingerprint.encoding)
     return _outcome(table_file, LOADED, fingerprint, row_count=rows, replaced_sha256=loaded_sha256)
+
+
+@contextmanager
+def _connection(
+    config: ScorecardConfig, con: duckdb.DuckDBPyConnection | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``con`` if given (left open), else a warehouse connection closed on exit."""
+    if con is not None:
+        yield con
+        return
+    with warehouse_connection(config.warehouse_path) as opened:
+        yield opened
 
 
 def _outcome(
@@ -300,6 +365,7 @@ def _quarantine_ambiguous(
     table_file: TableFile,
     log: logging.Logger,
     file_stem: str,
+    con: duckdb.DuckDBPyConnection,
 ) -> FileOutcome:
     name = table_file.display_name
     problem = CsvProblem(
@@ -308,7 +374,8 @@ def _quarantine_ambiguous(
         "it is not clear which to load",
     )
     reason = CsvValidationError(name, [problem]).reason
-    return quarantine(config, contract, table_file, fingerprint_file(table_file.path), reason, log)
+    fingerprint = fingerprint_file(table_file.path)
+    return quarantine(config, contract, table_file, fingerprint, reason, log, con=con)
 
 
 def quarantine(
@@ -318,8 +385,13 @@ def quarantine(
     fingerprint: FileFingerprint,
     reason: str,
     logger: logging.Logger | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> FileOutcome:
-    """Copy a refused file to the quarantine folder with its reason and record it."""
+    """Copy a refused file to the quarantine folder with its reason and record it.
+
+    ``con`` is the warehouse connection to record it with (default: one opened for it).
+    """
     log = logger or _log
     extract = table_file.extract
     quarantined_at = utc_now()
@@ -328,9 +400,9 @@ def quarantine(
         config.quarantine_dir / extract.system / extract.extract_date.isoformat(),
         reason_text(table_file, contract, fingerprint, reason, quarantined_at),
     )
-    with warehouse_connection(config.warehouse_path) as con:
+    with _connection(config, con) as warehouse:
         record_quarantine(
-            con,
+            warehouse,
             ManifestEntry(
                 source_system=extract.system,
                 extract_date=extract.extract_date,

@@ -14,8 +14,10 @@ On top of the SSD checks a 903 file must hold:
 - a ``CHILD`` on every row (every 903 record is keyed by the child);
 - dates written ``dd/mm/YYYY`` (the specification's only date format), real calendar dates.
 
-The dbt models in ``dbt_project/models/staging/ssda903/`` map the raw rows onto the SSD
-shapes the looked-after indicators read. Pure library: no Dagster.
+:func:`ssda903_row_checks` states the same rules over the loaded columns, so that a good
+903 file is read once, as a good SSD file is. The dbt models in
+``dbt_project/models/staging/ssda903/`` map the raw rows onto the SSD shapes the
+looked-after indicators read. Pure library: no Dagster.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from orchestration.lib.ssd_csv import (
     read_csv_sql,
     sql_identifier,
     validate_ssd_csv,
+    value_conditions,
 )
 
 TABLE_PREFIX = "ssda903_"
@@ -126,8 +129,29 @@ def validate_ssda903_csv(
     Raises CsvValidationError naming file, row, line and column of each problem (never a
     value): an empty CHILD, or a date not written dd/mm/YYYY.
     """
-    # The SSD pass also accepts ISO dates; 903 dates are checked below, strictly, instead.
-    without_dates = dataclasses.replace(
+    validated = validate_ssd_csv(
+        source,
+        _without_dates(contract),
+        reserved_columns=reserved_columns,
+        max_problems=max_problems,
+    )
+    problems, total = _rule_problems(source, _rules(contract), max_problems)
+    if problems:
+        raise CsvValidationError(source.display_name, problems, total)
+    return validated
+
+
+def ssda903_row_checks(contract: TableContract) -> tuple[str, ...]:
+    """The checks of :func:`validate_ssda903_csv` beyond header and structure, as SQL
+    conditions over the loaded columns (true where valid); see ``raw_ingest.RowChecks``.
+    """
+    ssd_checks = value_conditions(_without_dates(contract))
+    return (*ssd_checks, *(condition for _, condition, _ in _rules(contract)))
+
+
+def _without_dates(contract: TableContract) -> TableContract:
+    """``contract`` with its dates as text: the SSD pass would also accept ISO dates."""
+    return dataclasses.replace(
         contract,
         columns=tuple(
             dataclasses.replace(column, logical_type="text")
@@ -136,11 +160,12 @@ def validate_ssda903_csv(
             for column in contract.columns
         ),
     )
-    validated = validate_ssd_csv(
-        source, without_dates, reserved_columns=reserved_columns, max_problems=max_problems
-    )
-    checks = [(CHILD_COLUMN, f"{sql_identifier(CHILD_COLUMN)} is not null", MISSING_CHILD_MESSAGE)]
-    checks += [
+
+
+def _rules(contract: TableContract) -> list[tuple[str, str, str]]:
+    """The 903 rules as (column, SQL condition true where valid, message), in report order."""
+    rules = [(CHILD_COLUMN, f"{sql_identifier(CHILD_COLUMN)} is not null", MISSING_CHILD_MESSAGE)]
+    rules += [
         (
             column.name,
             f"({sql_identifier(column.name)} is null or "
@@ -150,10 +175,7 @@ def validate_ssda903_csv(
         for column in contract.columns
         if column.logical_type == "date"
     ]
-    problems, total = _rule_problems(source, checks, max_problems)
-    if problems:
-        raise CsvValidationError(source.display_name, problems, total)
-    return validated
+    return rules
 
 
 def _rule_problems(
@@ -224,4 +246,5 @@ def ingest_ssda903_file(
         systems=config.system_names_in_format(SYSTEM_FORMAT_SSDA903),
         file_stem=file_stem,
         validator=validate_ssda903_csv,
+        row_checks=ssda903_row_checks,
     )

@@ -4,6 +4,10 @@ Shapes follow docs/architecture.md, "Raw layer". DuckDB allows one writing proce
 so callers open a connection with :func:`warehouse_connection`, write, and close it again
 straight away; a connection that finds the file locked waits and retries.
 
+A delivered file is loaded in one transaction, either after validation (:func:`load_file`)
+or reading it only once (:func:`load_file_if_valid`: the rows are inserted, then checked
+where they now stand, and the transaction rolled back when a check fails).
+
 Pure library: no Dagster.
 """
 
@@ -22,8 +26,10 @@ import duckdb
 from orchestration.lib.config import ScorecardConfig, SourceSystem
 from orchestration.lib.contract import TableContract
 from orchestration.lib.ssd_csv import (
+    CsvSource,
     ValidatedCsv,
     clean_value_sql,
+    extra_columns,
     normalise_column_name,
     read_csv_sql,
     sql_identifier,
@@ -246,35 +252,144 @@ def load_file(
     table = contract.name
     con.begin()
     try:
-        add_extra_columns(con, table, validated.extra_columns)
-        if replaces_sha256:
-            _remove_replaced_file(con, table, lineage, replaces_sha256)
-        row_count = _insert_rows(con, table, validated, lineage)
+        _prepare_table(con, table, validated.extra_columns, lineage, replaces_sha256)
+        row_count = _insert_rows(con, table, validated.source, lineage)
         if row_count != validated.row_count:
             raise WarehouseError(
                 f"{lineage.file_name}: {row_count} rows read at load but {validated.row_count} "
                 "at validation (did the file change?); nothing loaded"
             )
-        record_manifest_entry(
-            con,
-            ManifestEntry(
-                source_system=lineage.source_system,
-                extract_date=lineage.extract_date,
-                table_name=table,
-                file_name=lineage.file_name,
-                file_sha256=lineage.file_sha256,
-                encoding=lineage.encoding,
-                row_count=row_count,
-                status=STATUS_LOADED,
-                reason=None,
-                loaded_at=lineage.loaded_at,
-            ),
-        )
+        _record_loaded_file(con, table, lineage, row_count)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return row_count
+
+
+class _RowsFailedCheck(Exception):
+    """The rows just inserted broke a check: the load is to be rolled back."""
+
+
+def load_file_if_valid(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    source: CsvSource,
+    lineage: FileLineage,
+    *,
+    row_conditions: Sequence[str],
+    replaces_sha256: str | None = None,
+) -> int | None:
+    """Load a file whose header passed, reading it once; return rows loaded, None if refused.
+
+    As :func:`load_file`, but the file is read with rejects stored and checked where its
+    rows now stand: refused (the transaction rolled back, raw as before) when DuckDB
+    could not read it or rejected a row, or when one of ``row_conditions`` (SQL over the
+    loaded columns, true where valid) is false on one of its rows. Who gets None runs the
+    full validation to learn why. Other failures roll back and raise, as for load_file.
+    """
+    table = contract.name
+    con.begin()
+    try:
+        _prepare_table(con, table, extra_columns(source, contract), lineage, replaces_sha256)
+        row_count = _insert_checked_rows(con, table, source, lineage, row_conditions)
+        _record_loaded_file(con, table, lineage, row_count)
+        con.commit()
+    except _RowsFailedCheck:
+        con.rollback()
+        return None
+    except BaseException:
+        con.rollback()
+        raise
+    return row_count
+
+
+# DuckDB records the rows a load rejected here (temporary tables of the connection).
+_LOAD_REJECTS_TABLE = "_raw_load_rejects"
+
+
+def _insert_checked_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: CsvSource,
+    lineage: FileLineage,
+    row_conditions: Sequence[str],
+) -> int:
+    """Insert the file's rows, then raise _RowsFailedCheck unless every check holds."""
+    _drop_load_rejects(con)
+    try:
+        row_count = _insert_rows(con, table, source, lineage, rejects_table=_LOAD_REJECTS_TABLE)
+    except (WarehouseError, duckdb.Error) as error:
+        raise _RowsFailedCheck from error
+    if _load_rejected_rows(con) or _loaded_rows_failing(con, table, lineage, row_conditions):
+        raise _RowsFailedCheck
+    _drop_load_rejects(con)
+    return row_count
+
+
+def _drop_load_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    # Rejects accumulate over the connection's scans: each load starts without them.
+    for name in (_LOAD_REJECTS_TABLE, f"{_LOAD_REJECTS_TABLE}_scan"):
+        con.execute(f"drop table if exists temp.{sql_identifier(name)}")
+
+
+def _load_rejected_rows(con: duckdb.DuckDBPyConnection) -> int:
+    ((count,),) = con.execute(
+        f"select count(*) from temp.{sql_identifier(_LOAD_REJECTS_TABLE)}"
+    ).fetchall()
+    return int(count)
+
+
+def _loaded_rows_failing(
+    con: duckdb.DuckDBPyConnection, table: str, lineage: FileLineage, row_conditions: Sequence[str]
+) -> int:
+    """Rows of this load (its own ``_loaded_at`` and file) on which a condition is false.
+
+    ``_loaded_at`` is filtered first: the row groups of earlier loads are skipped by their
+    min/max statistics instead of being read.
+    """
+    if not row_conditions:
+        return 0
+    broken = " or ".join(f"not ({condition})" for condition in row_conditions)
+    ((count,),) = con.execute(
+        f"select count(*) from {raw_table(table)} where _loaded_at = ? and _file_sha256 = ? "
+        f"and _source_system = ? and _extract_date = ? and ({broken})",
+        [lineage.loaded_at, lineage.file_sha256, lineage.source_system, lineage.extract_date],
+    ).fetchall()
+    return int(count)
+
+
+def _prepare_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    new_columns: Collection[str],
+    lineage: FileLineage,
+    replaces_sha256: str | None,
+) -> None:
+    """Add the file's unknown columns; remove the rows of the file it replaces, if any."""
+    add_extra_columns(con, table, new_columns)
+    if replaces_sha256:
+        _remove_replaced_file(con, table, lineage, replaces_sha256)
+
+
+def _record_loaded_file(
+    con: duckdb.DuckDBPyConnection, table: str, lineage: FileLineage, row_count: int
+) -> None:
+    record_manifest_entry(
+        con,
+        ManifestEntry(
+            source_system=lineage.source_system,
+            extract_date=lineage.extract_date,
+            table_name=table,
+            file_name=lineage.file_name,
+            file_sha256=lineage.file_sha256,
+            encoding=lineage.encoding,
+            row_count=row_count,
+            status=STATUS_LOADED,
+            reason=None,
+            loaded_at=lineage.loaded_at,
+        ),
+    )
 
 
 def _remove_replaced_file(
@@ -302,15 +417,20 @@ def _remove_replaced_file(
 
 
 def _insert_rows(
-    con: duckdb.DuckDBPyConnection, table: str, validated: ValidatedCsv, lineage: FileLineage
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    source: CsvSource,
+    lineage: FileLineage,
+    *,
+    rejects_table: str | None = None,
 ) -> int:
-    columns = validated.source.columns
+    columns = source.columns
     target = ", ".join(sql_identifier(name) for name in (*columns, *LINEAGE_COLUMN_NAMES))
     values = ", ".join(clean_value_sql(name) for name in columns)
     sql = (
         f"insert into {raw_table(table)} ({target}) "
         f"select {values}, ?, ?, ?, ?, ordinality, ? "
-        f"from {read_csv_sql(validated.source)} with ordinality"
+        f"from {read_csv_sql(source, rejects_table=rejects_table)} with ordinality"
     )
     parameters = [
         lineage.source_system,
