@@ -308,14 +308,8 @@ def ingest_file(
                     replaces_sha256=loaded_sha256,
                 )
             if rows is None:
-                validated = validator(
-                    source,
-                    contract,
-                    reserved_columns=LINEAGE_COLUMN_NAMES,
-                    max_problems=max_problems,
-                )
-                rows = load_file(
-                    warehouse, contract, validated, lineage, replaces_sha256=loaded_sha256
+                rows = _validate_then_load(
+                    warehouse, contract, source, lineage, validator, loaded_sha256, max_problems
                 )
     except CsvValidationError as error:
         return quarantine(config, contract, table_file, fingerprint, error.reason, log, con=con)
@@ -324,6 +318,22 @@ def ingest_file(
     else:
         log.info("%s loaded: %d rows (%s)", name, rows, fingerprint.encoding)
     return _outcome(table_file, LOADED, fingerprint, row_count=rows, replaced_sha256=loaded_sha256)
+
+
+def _validate_then_load(
+    con: duckdb.DuckDBPyConnection,
+    contract: TableContract,
+    source: CsvSource,
+    lineage: FileLineage,
+    validator: Validator,
+    replaces_sha256: str | None,
+    max_problems: int,
+) -> int:
+    """Run the full validation (raising its CsvValidationError), then load the file."""
+    validated = validator(
+        source, contract, reserved_columns=LINEAGE_COLUMN_NAMES, max_problems=max_problems
+    )
+    return load_file(con, contract, validated, lineage, replaces_sha256=replaces_sha256)
 
 
 @contextmanager

@@ -142,8 +142,11 @@ def validate_ssda903_csv(
 
 
 def ssda903_row_checks(contract: TableContract) -> tuple[str, ...]:
-    """The checks of :func:`validate_ssda903_csv` beyond header and structure, as SQL
-    conditions over the loaded columns (true where valid); see ``raw_ingest.RowChecks``.
+    """The value checks of :func:`validate_ssda903_csv` as SQL over the loaded columns.
+
+    Each is true where a row is valid: the SSD checks it runs (dates as text), then the 903
+    rules. With the header and structure checks they are that validator (``RowChecks`` of
+    ``orchestration.lib.raw_ingest``).
     """
     ssd_checks = value_conditions(_without_dates(contract))
     return (*ssd_checks, *(condition for _, condition, _ in _rules(contract)))
