@@ -321,7 +321,14 @@ def _insert_checked_rows(
         row_count = _insert_rows(con, table, source, lineage, rejects_table=_LOAD_REJECTS_TABLE)
     except (WarehouseError, duckdb.Error) as error:
         raise _RowsFailedCheck from error
-    if _load_rejected_rows(con) or _loaded_rows_failing(con, table, lineage, row_conditions):
+    if _load_rejected_rows(con):
+        raise _RowsFailedCheck
+    found, failing = _check_loaded_rows(con, table, lineage, row_conditions)
+    if failing:
+        raise _RowsFailedCheck
+    if found != row_count:
+        # Cannot happen unless the rows are not found by their lineage: validate in full.
+        _log.warning("%s: %d rows inserted, %d found to check", lineage.file_name, row_count, found)
         raise _RowsFailedCheck
     _drop_load_rejects(con)
     return row_count
@@ -334,29 +341,35 @@ def _drop_load_rejects(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _load_rejected_rows(con: duckdb.DuckDBPyConnection) -> int:
+    # Looked up first (a failing query would abort the transaction): some DuckDB versions
+    # create the rejects table only when a row is rejected.
+    ((exists,),) = con.execute(
+        "select count(*) from duckdb_tables() where temporary and table_name = ?",
+        [_LOAD_REJECTS_TABLE],
+    ).fetchall()
+    if not exists:
+        return 0
     ((count,),) = con.execute(
         f"select count(*) from temp.{sql_identifier(_LOAD_REJECTS_TABLE)}"
     ).fetchall()
     return int(count)
 
 
-def _loaded_rows_failing(
+def _check_loaded_rows(
     con: duckdb.DuckDBPyConnection, table: str, lineage: FileLineage, row_conditions: Sequence[str]
-) -> int:
-    """Rows of this load (its own ``_loaded_at`` and file) on which a condition is false.
+) -> tuple[int, int]:
+    """The rows of this load (its own ``_loaded_at`` and file), and how many break a condition.
 
     ``_loaded_at`` is filtered first: the row groups of earlier loads are skipped by their
     min/max statistics instead of being read.
     """
-    if not row_conditions:
-        return 0
-    broken = " or ".join(f"not ({condition})" for condition in row_conditions)
-    ((count,),) = con.execute(
-        f"select count(*) from {raw_table(table)} where _loaded_at = ? and _file_sha256 = ? "
-        f"and _source_system = ? and _extract_date = ? and ({broken})",
+    broken = " or ".join(f"not ({condition})" for condition in row_conditions) or "false"
+    ((found, failing),) = con.execute(
+        f"select count(*), count(*) filter (where {broken}) from {raw_table(table)} "
+        "where _loaded_at = ? and _file_sha256 = ? and _source_system = ? and _extract_date = ?",
         [lineage.loaded_at, lineage.file_sha256, lineage.source_system, lineage.extract_date],
     ).fetchall()
-    return int(count)
+    return int(found), int(failing)
 
 
 def _prepare_table(

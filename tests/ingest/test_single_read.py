@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from ingest_helpers import Landing, csv_text, person
 
-from orchestration.lib import ssd_csv, ssda903_input
+from orchestration.lib import ssd_csv, ssda903_input, warehouse
 from orchestration.lib.config import load_config
 from orchestration.lib.contract import TableContract, table_contract
 from orchestration.lib.raw_ingest import LOADED, QUARANTINED, ingest_table
@@ -59,12 +59,14 @@ BAD_PERSON_FILES = {
     "ragged row and invalid date": (
         csv_text(COLUMNS, [person(pers_person_id="L1", pers_dob=SECRET_DOB)]) + "L2,too,few\r\n"
     ),
+    "unterminated quote": csv_text(COLUMNS, [person(pers_person_id="L1")]) + 'L2,"open\r\n',
 }
 # Where each bad file's first problem is, as the reason words it.
 FIRST_PROBLEM = {
     "ragged row": f"- {NAME}, row 2, line 3, column ",
     "invalid date": f"- {NAME}, row 2, line 3, column pers_dob: not a valid date",
     "ragged row and invalid date": f"- {NAME}, row 2, line 3, column ",
+    "unterminated quote": f"- {NAME}, row 2, line 3: badly quoted value",
 }
 
 
@@ -321,3 +323,14 @@ def test_bad_903_file_quarantined_with_full_validation_problems(landing_903, kin
     assert fetch_903(
         landing_903, "select status, count(*) from raw._load_manifest group by 1 order by 1"
     ) == [("loaded", 1), ("quarantined", 1)]
+
+
+def test_rows_not_found_to_check_fall_back_to_full_validation(landing, fetch, monkeypatch):
+    monkeypatch.setattr(warehouse, "_check_loaded_rows", lambda *args: (0, 0))
+    landing.write_persons(SYSTEM, EXTRACT, [person(pers_person_id="L1")])
+
+    report = ingest_table(landing.config, PERSON)
+
+    assert [o.status for o in report.outcomes] == [LOADED]
+    assert fetch("select pers_person_id, _row_number from raw.ssd_person") == [("L1", 1)]
+    assert fetch("select status, row_count from raw._load_manifest") == [("loaded", 1)]
