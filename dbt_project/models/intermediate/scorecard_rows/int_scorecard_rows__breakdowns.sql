@@ -50,26 +50,57 @@ child_groups as (
     from {{ ref('int_breakdown_children_monthly') }}
 ),
 
--- one row per indicator, child, month and breakdown that applies to the indicator
-breakdown_memberships as (
+-- one row per indicator, child and month with the child's groups: one join for every
+-- breakdown, instead of one join per breakdown
+indicator_child_groups as (
+    select
+        indicator_children.indicator_code,
+        indicator_children.unit,
+        indicator_children.is_flow,
+        {% for dimension in breakdown_dimensions() -%}
+            indicator_children.is_by_{{ dimension }},
+            child_groups.{{ dimension }},
+        {% endfor -%}
+        indicator_children.child_key,
+        indicator_children.period_end,
+        indicator_children.is_in_numerator
+    from indicator_children
+    inner join child_groups
+        on
+            indicator_children.child_key = child_groups.child_key
+            and indicator_children.period_end = child_groups.period_end
+),
+
+breakdowns as (
     {% for dimension in breakdown_dimensions() -%}
-        select
-            indicator_children.indicator_code,
-            indicator_children.unit,
-            indicator_children.is_flow,
-            indicator_children.child_key,
-            indicator_children.period_end,
-            indicator_children.is_in_numerator,
-            '{{ dimension }}' as breakdown,
-            child_groups.{{ dimension }} as breakdown_value
-        from indicator_children
-        inner join child_groups
-            on
-                indicator_children.child_key = child_groups.child_key
-                and indicator_children.period_end = child_groups.period_end
-        where indicator_children.is_by_{{ dimension }}
+        select '{{ dimension }}' as breakdown
         {% if not loop.last %}union all{% endif %}
     {% endfor -%}
+),
+
+-- one row per indicator, child, month and breakdown that applies to the indicator
+breakdown_memberships as (
+    select
+        indicator_child_groups.indicator_code,
+        indicator_child_groups.unit,
+        indicator_child_groups.is_flow,
+        indicator_child_groups.child_key,
+        indicator_child_groups.period_end,
+        indicator_child_groups.is_in_numerator,
+        breakdowns.breakdown,
+        case breakdowns.breakdown
+            {% for dimension in breakdown_dimensions() -%}
+                when '{{ dimension }}' then indicator_child_groups.{{ dimension }}
+            {% endfor -%}
+        end as breakdown_value
+    from indicator_child_groups
+    cross join breakdowns
+    where
+        case breakdowns.breakdown
+            {% for dimension in breakdown_dimensions() -%}
+                when '{{ dimension }}' then indicator_child_groups.is_by_{{ dimension }}
+            {% endfor -%}
+        end
 ),
 
 -- breakdown_memberships holds each child once per indicator, month and breakdown
