@@ -37,29 +37,84 @@ children as (
     from {{ ref('int_children_resolved') }}
 ),
 
+-- each record is the young person's latest from its contact date until the next record's
+-- (in the order contact date, source system, source row: the later of two records on one
+-- date wins, and the earlier one's span is empty). Joining months to these spans gives one
+-- row per month, where joining every earlier record to each month grew with the square of
+-- the history.
+record_spans as (
+    select
+        child_key,
+        source_system,
+        source_row,
+        care_leaver_record_id,
+        contact_date,
+        eligibility_group,
+        care_leaver_in_touch,
+        is_in_touch,
+        is_accommodation_suitable,
+        is_in_education_employment_training,
+        coalesce(
+            lead(contact_date) over (
+                partition by child_key
+                order by contact_date, source_system, source_row
+            ),
+            cast('9999-12-31' as date)
+        ) as next_contact_date
+    from records
+    where contact_date is not null
+),
+
+-- a pathway plan review date counts for a month once both its record's contact date and
+-- the review date itself have passed; the latest such date, as it stands from each
+-- moment one becomes visible until the next does (peers on one date share the maximum)
+pathway_plan_reviews as (
+    select
+        child_key,
+        greatest(contact_date, pathway_plan_review_date) as visible_from,
+        pathway_plan_review_date
+    from records
+    where contact_date is not null and pathway_plan_review_date is not null
+),
+
+latest_pathway_plan_reviews as (
+    select
+        child_key,
+        visible_from,
+        max(pathway_plan_review_date) over (
+            partition by child_key
+            order by visible_from
+            range between unbounded preceding and current row
+        ) as latest_pathway_plan_review_date,
+        coalesce(
+            lead(visible_from) over (partition by child_key order by visible_from),
+            cast('9999-12-31' as date)
+        ) as next_visible_from
+    from pathway_plan_reviews
+),
+
 records_to_date as (
     select
         months.period_end,
-        records.child_key,
-        records.care_leaver_record_id,
-        records.contact_date,
-        records.eligibility_group,
-        records.care_leaver_in_touch,
-        records.is_in_touch,
-        records.is_accommodation_suitable,
-        records.is_in_education_employment_training,
-        max(
-            case when records.pathway_plan_review_date <= months.period_end then records.pathway_plan_review_date end
-        ) over (
-            partition by months.period_end, records.child_key
-        ) as latest_pathway_plan_review_date,
-        row_number() over (
-            partition by months.period_end, records.child_key
-            order by records.contact_date desc, records.source_system desc, records.source_row desc
-        ) as record_recency
+        record_spans.child_key,
+        record_spans.care_leaver_record_id,
+        record_spans.contact_date,
+        record_spans.eligibility_group,
+        record_spans.care_leaver_in_touch,
+        record_spans.is_in_touch,
+        record_spans.is_accommodation_suitable,
+        record_spans.is_in_education_employment_training,
+        latest_pathway_plan_reviews.latest_pathway_plan_review_date
     from months
-    inner join records
-        on months.period_end >= records.contact_date
+    inner join record_spans
+        on
+            months.period_end >= record_spans.contact_date
+            and months.period_end < record_spans.next_contact_date
+    left join latest_pathway_plan_reviews
+        on
+            record_spans.child_key = latest_pathway_plan_reviews.child_key
+            and months.period_end >= latest_pathway_plan_reviews.visible_from
+            and months.period_end < latest_pathway_plan_reviews.next_visible_from
 ),
 
 latest_records as (
@@ -80,7 +135,6 @@ latest_records as (
     from records_to_date
     left join children
         on records_to_date.child_key = children.child_key
-    where records_to_date.record_recency = 1
 )
 
 select
