@@ -45,8 +45,6 @@ children as (
 record_spans as (
     select
         child_key,
-        source_system,
-        source_row,
         care_leaver_record_id,
         contact_date,
         eligibility_group,
