@@ -54,6 +54,10 @@ def json_text(column: str, key: str) -> str:
     return f"json_extract_string({column}, '$.{key}')"
 
 
+def partition_key(columns: list[str]) -> str:
+    return f"hash({', '.join(columns)})"
+
+
 def age_in_years(date_of_birth: str, on_date: str) -> str:
     return f"({on_date} - {date_of_birth})"
 
