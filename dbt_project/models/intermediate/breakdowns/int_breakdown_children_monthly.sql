@@ -5,58 +5,60 @@
 -- the child's group for every breakdown
 -- Each child falls in exactly one value of each breakdown (an 'unknown' value catches
 -- missing or unmapped data), so breakdown groups add up to the headlines.
--- Age in completed years on period_end is computed from year, month and day parts
--- (a birthday on period_end counts), which is portable and avoids datediff('year')
--- counting calendar-year boundaries.
-with cla_cohort as (
+-- Age in completed years on period_end comes from year, month and day parts (macro
+-- age_in_years: a birthday on period_end counts), which is portable and avoids
+-- datediff('year') counting calendar-year boundaries.
+with cohort_memberships as (
     select
         child_key,
-        period_end
+        period_end,
+        true as is_in_cla_count,
+        false as is_in_cp_count,
+        false as is_in_cin_count,
+        false as is_in_cin_plan_cohort
     from {{ ref('int_cla_monthly_snapshot') }}
     where is_in_cla_count
-),
-
-cp_cohort as (
-    select distinct
+    union all
+    select
         child_key,
-        period_end
+        period_end,
+        false as is_in_cla_count,
+        true as is_in_cp_count,
+        false as is_in_cin_count,
+        false as is_in_cin_plan_cohort
     from {{ ref('int_cp_monthly_snapshot') }}
-),
-
-cin_cohort as (
+    union all
     select
         child_key,
-        period_end
+        period_end,
+        false as is_in_cla_count,
+        false as is_in_cp_count,
+        true as is_in_cin_count,
+        false as is_in_cin_plan_cohort
     from {{ ref('int_cin_monthly_snapshot') }}
-),
-
-cin_plan_cohort as (
+    union all
     select
         child_key,
-        period_end
+        period_end,
+        false as is_in_cla_count,
+        false as is_in_cp_count,
+        false as is_in_cin_count,
+        true as is_in_cin_plan_cohort
     from {{ ref('int_cin_plan_visits_monthly') }}
 ),
 
+-- one row per child and month with the cohorts it is in: one aggregate over the four
+-- cohorts, rather than a distinct union joined back to each of them
 cohort_children as (
     select
         child_key,
-        period_end
-    from cla_cohort
-    union
-    select
-        child_key,
-        period_end
-    from cp_cohort
-    union
-    select
-        child_key,
-        period_end
-    from cin_cohort
-    union
-    select
-        child_key,
-        period_end
-    from cin_plan_cohort
+        period_end,
+        bool_or(is_in_cla_count) as is_in_cla_count,
+        bool_or(is_in_cp_count) as is_in_cp_count,
+        bool_or(is_in_cin_count) as is_in_cin_count,
+        bool_or(is_in_cin_plan_cohort) as is_in_cin_plan_cohort
+    from cohort_memberships
+    group by child_key, period_end
 ),
 
 children as (
@@ -137,46 +139,39 @@ placement_type_groups as (
 
 open_placements as (
     select
-        cla_cohort.child_key,
-        cla_cohort.period_end,
+        cohort_children.child_key,
+        cohort_children.period_end,
         placements.placement_type,
         row_number() over (
-            partition by cla_cohort.child_key, cla_cohort.period_end
+            partition by cohort_children.child_key, cohort_children.period_end
             order by placements.placement_start_date desc, placements.source_row desc
         ) as placement_preference
-    from cla_cohort
+    from cohort_children
     inner join {{ ref('int_cla_placements_unified') }} as placements
         on
-            cla_cohort.child_key = placements.child_key
-            and cla_cohort.period_end >= placements.placement_start_date
+            cohort_children.child_key = placements.child_key
+            and cohort_children.period_end >= placements.placement_start_date
             and (
                 placements.placement_end_date is null
-                or cla_cohort.period_end < placements.placement_end_date
+                or cohort_children.period_end < placements.placement_end_date
             )
+    where cohort_children.is_in_cla_count
 ),
 
-child_ages as (
+-- the cohort with each child's age and recorded sex on period_end
+cohort_ages as (
     select
         cohort_children.child_key,
         cohort_children.period_end,
+        cohort_children.is_in_cla_count,
+        cohort_children.is_in_cp_count,
+        cohort_children.is_in_cin_count,
+        cohort_children.is_in_cin_plan_cohort,
+        children.sex,
         case
             when children.date_of_birth <= cohort_children.period_end
                 then cast(
-                        extract(year from cohort_children.period_end)
-                        - extract(year from children.date_of_birth)
-                        - case
-                            when
-                                extract(month from cohort_children.period_end)
-                                < extract(month from children.date_of_birth)
-                                or (
-                                    extract(month from cohort_children.period_end)
-                                    = extract(month from children.date_of_birth)
-                                    and extract(day from cohort_children.period_end)
-                                    < extract(day from children.date_of_birth)
-                                )
-                                then 1
-                            else 0
-                        end
+                        {{ age_in_years('children.date_of_birth', 'cohort_children.period_end') }}
                         as integer
                     )
         end as age_in_years
@@ -186,71 +181,49 @@ child_ages as (
 )
 
 select
-    cohort_children.child_key,
-    cohort_children.period_end,
-    cla_cohort.child_key is not null as is_in_cla_count,
-    cp_cohort.child_key is not null as is_in_cp_count,
-    cin_cohort.child_key is not null as is_in_cin_count,
-    cin_plan_cohort.child_key is not null as is_in_cin_plan_cohort,
-    child_ages.age_in_years,
+    cohort_ages.child_key,
+    cohort_ages.period_end,
+    cohort_ages.is_in_cla_count,
+    cohort_ages.is_in_cp_count,
+    cohort_ages.is_in_cin_count,
+    cohort_ages.is_in_cin_plan_cohort,
+    cohort_ages.age_in_years,
     case
-        when child_ages.age_in_years is null then 'unknown'
-        when child_ages.age_in_years < 1 then '0'
-        when child_ages.age_in_years < 5 then '1_4'
-        when child_ages.age_in_years < 10 then '5_9'
-        when child_ages.age_in_years < 16 then '10_15'
-        when child_ages.age_in_years < 18 then '16_17'
+        when cohort_ages.age_in_years is null then 'unknown'
+        when cohort_ages.age_in_years < 1 then '0'
+        when cohort_ages.age_in_years < 5 then '1_4'
+        when cohort_ages.age_in_years < 10 then '5_9'
+        when cohort_ages.age_in_years < 16 then '10_15'
+        when cohort_ages.age_in_years < 18 then '16_17'
         else '18_plus'
     end as age_band,
-    case when children.sex in ('M', 'F', 'U') then children.sex else 'unknown' end as sex,
+    case when cohort_ages.sex in ('M', 'F', 'U') then cohort_ages.sex else 'unknown' end as sex,
     coalesce(ethnicity_groups.ethnicity_group, 'unknown') as ethnicity_group,
     case when uasc_on_period_end.child_key is not null then 'uasc' else 'not_uasc' end as uasc,
     coalesce(open_involvements.professional_team, 'unallocated') as team,
     -- CLA only: the placement open on period_end; 'other' when none or an unmapped type
     case
-        when cla_cohort.child_key is not null
+        when cohort_ages.is_in_cla_count
             then coalesce(placement_type_groups.placement_type_group, 'other')
     end as placement_type_group
-from cohort_children
-left join cla_cohort
-    on
-        cohort_children.child_key = cla_cohort.child_key
-        and cohort_children.period_end = cla_cohort.period_end
-left join cp_cohort
-    on
-        cohort_children.child_key = cp_cohort.child_key
-        and cohort_children.period_end = cp_cohort.period_end
-left join cin_cohort
-    on
-        cohort_children.child_key = cin_cohort.child_key
-        and cohort_children.period_end = cin_cohort.period_end
-left join cin_plan_cohort
-    on
-        cohort_children.child_key = cin_plan_cohort.child_key
-        and cohort_children.period_end = cin_plan_cohort.period_end
-left join children
-    on cohort_children.child_key = children.child_key
-left join child_ages
-    on
-        cohort_children.child_key = child_ages.child_key
-        and cohort_children.period_end = child_ages.period_end
+from cohort_ages
 left join holder_ethnicities
-    on cohort_children.child_key = holder_ethnicities.child_key
+    on cohort_ages.child_key = holder_ethnicities.child_key
 left join ethnicity_groups
     on holder_ethnicities.ethnicity = ethnicity_groups.ethnicity_code
 left join uasc_on_period_end
     on
-        cohort_children.child_key = uasc_on_period_end.child_key
-        and cohort_children.period_end = uasc_on_period_end.period_end
+        cohort_ages.child_key = uasc_on_period_end.child_key
+        and cohort_ages.period_end = uasc_on_period_end.period_end
 left join open_involvements
     on
-        cohort_children.child_key = open_involvements.child_key
-        and cohort_children.period_end = open_involvements.period_end
+        cohort_ages.child_key = open_involvements.child_key
+        and cohort_ages.period_end = open_involvements.period_end
         and open_involvements.involvement_preference = 1
 left join open_placements
     on
-        cohort_children.child_key = open_placements.child_key
-        and cohort_children.period_end = open_placements.period_end
+        cohort_ages.child_key = open_placements.child_key
+        and cohort_ages.period_end = open_placements.period_end
         and open_placements.placement_preference = 1
 left join placement_type_groups
     on open_placements.placement_type = placement_type_groups.placement_type
