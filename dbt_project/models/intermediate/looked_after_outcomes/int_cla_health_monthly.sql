@@ -53,42 +53,56 @@ checks_in_window as (
     group by cohort.child_key, cohort.period_end
 ),
 
-ordered_checks as (
+-- each child's health assessments and dental checks in date order, each with the date of
+-- the one before and the one after: a check is the latest on or before period_end for the
+-- months from its date until the next one's, so the cohort joins one span per month
+-- rather than every earlier check (same-day checks order by system and row, as counted)
+health_assessment_spans as (
+    select
+        child_key,
+        health_check_date,
+        lag(health_check_date) over child_checks as previous_check_date,
+        lead(health_check_date) over child_checks as next_check_date
+    from {{ ref('int_cla_health_checks_unified') }}
+    where is_done and is_health_assessment and health_check_date is not null
+    window child_checks as (partition by child_key order by health_check_date, source_system, source_row)
+),
+
+dental_check_spans as (
+    select
+        child_key,
+        health_check_date,
+        lead(health_check_date) over child_checks as next_check_date
+    from {{ ref('int_cla_health_checks_unified') }}
+    where is_done and is_dental_check and health_check_date is not null
+    window child_checks as (partition by child_key order by health_check_date, source_system, source_row)
+),
+
+latest_health_assessments as (
     select
         cohort.child_key,
         cohort.period_end,
-        checks.health_check_date,
-        checks.is_health_assessment,
-        checks.is_dental_check,
-        row_number() over (
-            partition by cohort.child_key, cohort.period_end, checks.is_health_assessment
-            order by checks.health_check_date desc, checks.source_system desc, checks.source_row desc
-        ) as health_assessment_recency,
-        row_number() over (
-            partition by cohort.child_key, cohort.period_end, checks.is_dental_check
-            order by checks.health_check_date desc, checks.source_system desc, checks.source_row desc
-        ) as dental_check_recency
+        spans.health_check_date as latest_health_assessment_date,
+        spans.previous_check_date as second_latest_health_assessment_date
     from cohort
-    inner join {{ ref('int_cla_health_checks_unified') }} as checks
+    inner join health_assessment_spans as spans
         on
-            cohort.child_key = checks.child_key
-            and checks.is_done
-            and cohort.period_end >= checks.health_check_date
-    where checks.is_health_assessment or checks.is_dental_check
+            cohort.child_key = spans.child_key
+            and cohort.period_end >= spans.health_check_date
+            and (spans.next_check_date is null or cohort.period_end < spans.next_check_date)
 ),
 
-latest_checks as (
+latest_dental_checks as (
     select
-        child_key,
-        period_end,
-        max(case when is_health_assessment and health_assessment_recency = 1 then health_check_date end)
-            as latest_health_assessment_date,
-        max(case when is_health_assessment and health_assessment_recency = 2 then health_check_date end)
-            as second_latest_health_assessment_date,
-        max(case when is_dental_check and dental_check_recency = 1 then health_check_date end)
-            as latest_dental_check_date
-    from ordered_checks
-    group by child_key, period_end
+        cohort.child_key,
+        cohort.period_end,
+        spans.health_check_date as latest_dental_check_date
+    from cohort
+    inner join dental_check_spans as spans
+        on
+            cohort.child_key = spans.child_key
+            and cohort.period_end >= spans.health_check_date
+            and (spans.next_check_date is null or cohort.period_end < spans.next_check_date)
 ),
 
 scored_sdqs_in_window as (
@@ -118,9 +132,9 @@ select
     cohort.age_at_period_end,
     coalesce(checks_in_window.health_assessments, 0) as health_assessments_in_window,
     coalesce(checks_in_window.dental_checks, 0) as dental_checks_in_window,
-    latest_checks.latest_health_assessment_date,
-    latest_checks.second_latest_health_assessment_date,
-    latest_checks.latest_dental_check_date,
+    latest_health_assessments.latest_health_assessment_date,
+    latest_health_assessments.second_latest_health_assessment_date,
+    latest_dental_checks.latest_dental_check_date,
     coalesce(checks_in_window.health_assessments, 0)
     >= case when cohort.age_at_period_end < 5 then 2 else 1 end as is_health_assessment_up_to_date,
     coalesce(checks_in_window.dental_checks, 0) >= 1 as has_dental_check,
@@ -131,10 +145,14 @@ left join checks_in_window
     on
         cohort.child_key = checks_in_window.child_key
         and cohort.period_end = checks_in_window.period_end
-left join latest_checks
+left join latest_health_assessments
     on
-        cohort.child_key = latest_checks.child_key
-        and cohort.period_end = latest_checks.period_end
+        cohort.child_key = latest_health_assessments.child_key
+        and cohort.period_end = latest_health_assessments.period_end
+left join latest_dental_checks
+    on
+        cohort.child_key = latest_dental_checks.child_key
+        and cohort.period_end = latest_dental_checks.period_end
 left join scored_sdqs_in_window
     on
         cohort.child_key = scored_sdqs_in_window.child_key
