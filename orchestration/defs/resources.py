@@ -33,7 +33,10 @@ class ScorecardConfigResource(dg.ConfigurableResource):
     def yield_for_execution(
         self, context: dg.InitResourceContext
     ) -> Iterator[ScorecardConfigResource]:
-        if context.run is None:
+        # No run (sensors, schedules), or a finished one: Dagster's JobExecutionResult
+        # initialises the resources again after the run ends (`dagster job execute`), and
+        # taking the lock then made a finished run wait for the next run to end.
+        if context.run is None or context.run.is_finished:
             yield self
             return
         run_id = context.run.run_id

@@ -146,7 +146,11 @@ def test_two_runs_at_once_queue_on_the_lock_and_leave_a_sound_warehouse(
     warehouse, runs, codes = concurrent_runs
     assert codes == [0, 0], "\n\n".join(run.log[-3000:] for run in runs)
     waited = [run for run in runs if "this run waits its turn" in run.log]
-    assert len(waited) == 1, "exactly one run should have waited for the other"
+    lock_lines = [
+        [line.strip() for line in run.lines if "waits its turn" in line or "goes ahead" in line]
+        for run in runs
+    ]
+    assert len(waited) == 1, f"exactly one run should have waited for the other: {lock_lines}"
     snapshot = marts_snapshot(warehouse)
     assert snapshot["marts.fct_scorecard_monthly"]
     assert snapshot != marts_snapshot(first_run.config.warehouse_path), "the change shows"
