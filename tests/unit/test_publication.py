@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 import textwrap
 import time
 from pathlib import Path
@@ -25,6 +23,7 @@ from orchestration.lib.publication import (
     restore_previous,
     working_path,
 )
+from tests.unit.run_lock_holder import hold_lock_in_another_process
 
 
 def write_mart(path: Path, value: int, *, table: str = "fct_scorecard_monthly") -> None:
@@ -172,28 +171,9 @@ def test_the_run_lock_reenters_in_one_process(tmp_path: Path) -> None:
         pass
 
 
-def _hold_lock_in_another_process(published: Path) -> subprocess.Popen[str]:
-    script = textwrap.dedent(
-        f"""
-        import sys, time
-        from pathlib import Path
-        from orchestration.lib.publication import hold_run_lock
-        with hold_run_lock(Path({str(published)!r}), "run-0001", timeout_seconds=0):
-            print("held", flush=True)
-            time.sleep(float(sys.argv[1]))
-        """
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, "3"], stdout=subprocess.PIPE, text=True
-    )
-    assert process.stdout is not None
-    assert process.stdout.readline().strip() == "held"
-    return process
-
-
 def test_a_second_run_waits_for_the_first_then_goes_ahead(tmp_path: Path) -> None:
     published = tmp_path / "warehouse.duckdb"
-    holder = _hold_lock_in_another_process(published)
+    holder = hold_lock_in_another_process(published)
     started = time.monotonic()
     with hold_run_lock(published, "run-0002", timeout_seconds=60):
         waited = time.monotonic() - started
@@ -203,7 +183,7 @@ def test_a_second_run_waits_for_the_first_then_goes_ahead(tmp_path: Path) -> Non
 
 def test_a_run_that_waits_too_long_stops_naming_the_run_it_waited_for(tmp_path: Path) -> None:
     published = tmp_path / "warehouse.duckdb"
-    holder = _hold_lock_in_another_process(published)
+    holder = hold_lock_in_another_process(published)
     try:
         with (
             pytest.raises(WarehouseBusyError, match=r"run run-0001 \(process \d+"),
@@ -216,7 +196,7 @@ def test_a_run_that_waits_too_long_stops_naming_the_run_it_waited_for(tmp_path: 
 
 def test_a_killed_holder_releases_the_lock(tmp_path: Path) -> None:
     published = tmp_path / "warehouse.duckdb"
-    holder = _hold_lock_in_another_process(published)
+    holder = hold_lock_in_another_process(published)
     holder.kill()
     holder.wait(timeout=30)
     with hold_run_lock(published, "next", timeout_seconds=5):
