@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from orchestration.bench.datasets import ensure_dataset, reset_outputs
-from orchestration.bench.floor import measure_floor
+from orchestration.bench.disk import GIB, DiskSpaceError, require_free_space, run_disk_need
+from orchestration.bench.floor import Floor, measure_floor
 from orchestration.bench.incremental import ensure_next_month, next_month_added
 from orchestration.bench.pipeline_run import PipelineRunError, run_job
 from orchestration.bench.report import (
@@ -60,11 +61,24 @@ def build_parser() -> argparse.ArgumentParser:
         "SSDA903 set)",
     )
     parser.add_argument(
+        "--floor-only",
+        action="store_true",
+        help="make (or reuse) each scale's dataset and measure its floor only: no pipeline "
+        "run, nothing recorded",
+    )
+    parser.add_argument(
         "--no-report",
         action="store_true",
         help="print the figures only; leave docs/benchmarks.md and .json as they are",
     )
     return parser
+
+
+def format_floor(scale: str, floor: Floor, making_seconds: float) -> str:
+    return (
+        f"{scale}: floor {floor.seconds:.1f} s over {floor.rows:,} rows in {floor.files} files "
+        f"({floor.input_bytes / GIB:.1f} GiB); the dataset took {making_seconds:.1f} s to make"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,9 +95,27 @@ def main(argv: list[str] | None = None) -> int:
     machine, commit = machine_description(), current_commit()
     failed = False
     for scale in scales:
-        dataset = ensure_dataset(scale, args.cache_dir, workers=args.workers)
+        try:
+            dataset = ensure_dataset(scale, args.cache_dir, workers=args.workers)
+        except DiskSpaceError as exc:
+            print(f"{scale.name}: {exc}", file=sys.stderr)
+            failed = True
+            continue
         floor = measure_floor(dataset.landing_dir)
+        if args.floor_only:
+            print(format_floor(scale.name, floor, dataset.generation_seconds), flush=True)
+            continue
         reset_outputs(dataset)
+        try:
+            require_free_space(
+                dataset.folder,
+                run_disk_need(floor.input_bytes),
+                f"a run and its incremental month on {floor.input_bytes / GIB:.1f} GiB of CSV",
+            )
+        except DiskSpaceError as exc:
+            print(f"{scale.name}: {exc}; the run was not started", file=sys.stderr)
+            failed = True
+            continue
         try:
             run = run_job(
                 dataset.config_path,

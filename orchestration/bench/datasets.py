@@ -2,8 +2,10 @@
 
 A dataset is a folder holding a demo-like configuration and its landing area. It is
 reused while the generator's code and reference data, the demo configuration and the
-population are unchanged (``fingerprint``); otherwise it is generated again. Each
-benchmark run gets a fresh warehouse and output folder beside the landing area.
+population are unchanged (``fingerprint``); otherwise it is generated again. A tiled scale
+(``england``) is copies of a smaller scale's dataset (``tiles.py``), made again when that
+dataset or the tiling changes. Each benchmark run gets a fresh warehouse and output folder
+beside the landing area.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.bench.scales import Scale
+from orchestration.bench.scales import Scale, scale_named
+from orchestration.bench.tiles import tile_landing, tiling_fingerprint
 from orchestration.evaluation.authority_runs import write_config
 from orchestration.lib.config import PROJECT_ROOT, load_config
 
@@ -59,7 +62,9 @@ def fingerprint(population: int) -> str:
 
 
 def ensure_dataset(scale: Scale, cache_dir: Path, *, workers: int | None = None) -> Dataset:
-    """The scale's cached dataset, generated first when missing or out of date."""
+    """The scale's cached dataset, generated (or tiled) first when missing or out of date."""
+    if scale.tile_of:
+        return _ensure_tiled_dataset(scale, cache_dir, workers=workers)
     folder = (cache_dir / scale.name).resolve()
     wanted = fingerprint(scale.population)
     recorded = _read_record(folder)
@@ -80,6 +85,41 @@ def ensure_dataset(scale: Scale, cache_dir: Path, *, workers: int | None = None)
         "population": scale.population,
         "total_rows": summary.total_rows,
         "generation_seconds": round(summary.seconds, 1),
+    }
+    (folder / DATASET_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return _dataset(scale, folder, record, reused=False)
+
+
+def _ensure_tiled_dataset(scale: Scale, cache_dir: Path, *, workers: int | None) -> Dataset:
+    """A dataset of ``scale.tiles`` copies of the ``scale.tile_of`` dataset (``tiles.py``)."""
+    source = ensure_dataset(scale_named(scale.tile_of or ""), cache_dir, workers=workers)
+    source_record = _read_record(source.folder) or {}
+    folder = (cache_dir / scale.name).resolve()
+    wanted = tiling_fingerprint(str(source_record.get("fingerprint")), scale.tiles)
+    recorded = _read_record(folder)
+    if recorded and recorded.get("fingerprint") == wanted and (folder / "landing").is_dir():
+        log.info("%s: reusing the dataset in %s", scale.name, folder)
+        return _dataset(scale, folder, recorded, reused=True)
+
+    log.info(
+        "%s: %d tiles of %s (%s children) into %s",
+        scale.name,
+        scale.tiles,
+        source.scale.name,
+        f"{scale.population:,}",
+        folder,
+    )
+    if folder.exists():
+        shutil.rmtree(folder)
+    config_path = write_config(folder, population=scale.population, defects={})
+    summary = tile_landing(source.landing_dir, load_config(config_path).landing_dir, scale.tiles)
+    record = {
+        "fingerprint": wanted,
+        "population": scale.population,
+        "total_rows": summary.rows,
+        "generation_seconds": round(summary.seconds, 1),
+        "tiles_of": source.scale.name,
+        "tiles": scale.tiles,
     }
     (folder / DATASET_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return _dataset(scale, folder, record, reused=False)

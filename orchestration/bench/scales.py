@@ -12,6 +12,9 @@ class Scale:
     name: str
     population: int
     description: str
+    # a scale made of copies of a smaller one (``orchestration/bench/tiles.py``)
+    tile_of: str | None = None
+    tiles: int = 1
 
 
 SCALES: dict[str, Scale] = {
@@ -19,7 +22,13 @@ SCALES: dict[str, Scale] = {
     for scale in (
         Scale("authority", 70_000, "one authority, the size of the demo"),
         Scale("region", 2_000_000, "a regional hub's authorities in one warehouse"),
-        Scale("england", 12_200_000, "every child in England in one warehouse"),
+        Scale(
+            "england",
+            174 * 70_000,
+            "every child in England in one warehouse, as 174 tiles of authority",
+            tile_of="authority",
+            tiles=174,
+        ),
     )
 }
 
