@@ -10,7 +10,7 @@ from pathlib import Path
 
 from orchestration.bench.datasets import ensure_dataset, reset_outputs
 from orchestration.bench.disk import GIB, DiskSpaceError, require_free_space, run_disk_need
-from orchestration.bench.floor import Floor, measure_floor
+from orchestration.bench.floor import Floor, extract_files, measure_floor
 from orchestration.bench.incremental import ensure_next_month, next_month_added
 from orchestration.bench.pipeline_run import PipelineRunError, run_job
 from orchestration.bench.report import (
@@ -101,20 +101,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{scale.name}: {exc}", file=sys.stderr)
             failed = True
             continue
+        if not args.floor_only:
+            reset_outputs(dataset)
+            input_bytes = sum(path.stat().st_size for path in extract_files(dataset.landing_dir))
+            try:
+                require_free_space(
+                    dataset.folder,
+                    run_disk_need(input_bytes),
+                    f"a run and its incremental month on {input_bytes / GIB:.1f} GiB of CSV",
+                )
+            except DiskSpaceError as exc:
+                print(f"{scale.name}: {exc}; the run was not started", file=sys.stderr)
+                failed = True
+                continue
         floor = measure_floor(dataset.landing_dir)
         if args.floor_only:
             print(format_floor(scale.name, floor, dataset.generation_seconds), flush=True)
-            continue
-        reset_outputs(dataset)
-        try:
-            require_free_space(
-                dataset.folder,
-                run_disk_need(floor.input_bytes),
-                f"a run and its incremental month on {floor.input_bytes / GIB:.1f} GiB of CSV",
-            )
-        except DiskSpaceError as exc:
-            print(f"{scale.name}: {exc}; the run was not started", file=sys.stderr)
-            failed = True
             continue
         try:
             run = run_job(
