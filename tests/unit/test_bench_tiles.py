@@ -1,12 +1,14 @@
-"""The benchmark's tiled datasets (``orchestration/bench/tiles.py``) and its disk checks."""
+"""The benchmark's tiled datasets (``tiles.py``, ``tile_check.py``) and its disk checks."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from contextlib import closing
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.bench import datasets, disk
@@ -14,6 +16,7 @@ from orchestration.bench.__main__ import main
 from orchestration.bench.disk import DiskSpaceError, require_free_space, run_disk_need
 from orchestration.bench.floor import extract_files
 from orchestration.bench.scales import SCALES, Scale
+from orchestration.bench.tile_check import mismatches
 from orchestration.bench.tiles import UPN_CHECK_LETTERS, tile_landing
 from orchestration.lib.contract import table_contract
 from orchestration.lib.ssd_csv import CP1252, fingerprint_file, open_ssd_csv, validate_ssd_csv
@@ -228,3 +231,45 @@ def test_a_scale_whose_run_does_not_fit_is_skipped_with_both_figures(
     error = capsys.readouterr().err
     assert "custom-150: a run and its incremental month on" in error
     assert "the run was not started" in error
+
+
+def write_marts(path: Path, scorecard: list[tuple], findings: list[tuple]) -> Path:
+    with closing(duckdb.connect(str(path))) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.fct_scorecard_monthly (indicator_code varchar, period_end date, "
+            "breakdown varchar, breakdown_value varchar, numerator double, denominator double)"
+        )
+        connection.execute(
+            "create table marts.dq_findings (defect_kind varchar, source_system varchar, "
+            "table_name varchar, child_count integer, record_count integer)"
+        )
+        for row in scorecard:
+            connection.execute(
+                "insert into marts.fct_scorecard_monthly values (?, ?, 'all', 'all', ?, ?)", row
+            )
+        for row in findings:
+            connection.execute("insert into marts.dq_findings values (?, 'legacy', ?, ?, ?)", row)
+    return path
+
+
+def test_the_tile_check_finds_counts_that_are_not_multiples(tmp_path: Path) -> None:
+    one = write_marts(
+        tmp_path / "one.duckdb",
+        [("CLA_COUNT", "2026-10-31", 10, None), ("WF_CASELOAD_AVG", "2026-10-31", 42, 3.4)],
+        [("duplicate_person", "ssd_person", 2, 4)],
+    )
+    good = write_marts(
+        tmp_path / "good.duckdb",
+        [("CLA_COUNT", "2026-10-31", 30, None), ("WF_CASELOAD_AVG", "2026-10-31", 126, 10.2)],
+        [("duplicate_person", "ssd_person", 6, 12)],
+    )
+    assert mismatches(one, good, 3) == ([], [], 2)
+    bad = write_marts(
+        tmp_path / "bad.duckdb",
+        [("CLA_COUNT", "2026-10-31", 31, None)],
+        [("duplicate_person", "ssd_person", 6, 13)],
+    )
+    scorecard, findings, _ = mismatches(one, bad, 3)
+    assert scorecard == [("CLA_COUNT", 1), ("WF_CASELOAD_AVG", 1)]
+    assert findings == [("duplicate_person", "ssd_person", 1)]
