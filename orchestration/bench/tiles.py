@@ -11,7 +11,8 @@ dataset with, in every file of every system:
   becomes ``P00366282459430`` in tile 3 and the legacy ``100000001`` becomes
   ``003100000001``. The tile's digits are the first after the letters and always three,
   so two tiles never share a value, and the links between tables and between the legacy
-  and the live system hold within a tile;
+  and the live system hold within a tile. A placeholder key (``-1``, ``0``, ``9999999``)
+  names no record, so it is kept as it is;
 - the unique pupil number (``pers_common_child_id``) kept valid: its three LA digits move
   on by the tile's number and its check letter is worked out again;
 - the surname given the tile's two letters (``Chowdhury-AC`` in tile 3), so that copies of
@@ -52,15 +53,19 @@ UPN_FIELD = "pers_common_child_id"
 SURNAME_FIELD = "pers_surname"
 POPULATION_FILE = Path("_reference") / "population_0_17.csv"
 UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+# the placeholder keys a migration writes where a link was lost (dq_sentinel_keys.sql)
+PLACEHOLDER_KEY = r"-[0-9]+|0+|9{7,}"
 MAX_TILES = 26 * 26  # two letters per tile in the surname; the identifiers take three digits
 _TRANSCODE_CHUNK = 1 << 22
 
 # SQL over a value and the tile's number (1, 2, ...), the column ``tile`` of the query
 _MACROS = (
-    # an identifier with the tile's three digits after its leading letters
+    # an identifier with the tile's three digits after its leading letters; a placeholder
+    # key (-1, 0, 9999999 ...: dq_sentinel_keys) names no record and stays as it is
     "create or replace macro tile_identifier(value, tile) as "
+    f"case when regexp_full_match(value, '{PLACEHOLDER_KEY}') then value else "
     "regexp_extract(value, '^[A-Za-z]*') || lpad(cast(tile as varchar), 3, '0') "
-    "|| substr(value, length(regexp_extract(value, '^[A-Za-z]*')) + 1)",
+    "|| substr(value, length(regexp_extract(value, '^[A-Za-z]*')) + 1) end",
     # a UPN's 12 digits, its LA digits moved on by the tile's number
     "create or replace macro tile_upn_digits(upn, tile) as "
     "lpad(cast((cast(substr(upn, 2, 3) as integer) + tile) % 1000 as varchar), 3, '0') "

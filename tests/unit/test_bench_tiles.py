@@ -55,7 +55,8 @@ def write_landing(root: Path) -> Path:
     )
     (landing / LIVE / "ssd_involvements.csv").write_text(
         "invo_involvements_id,invo_professional_id,invo_professional_role_id,invo_person_id\n"
-        "IV1,W7,CW,P66282459430\n",
+        "IV1,W7,CW,P66282459430\n"
+        "IV2,-1,CW,P66282459430\n",
         encoding="utf-8",
     )
     (landing / LIVE / "_complete").write_text("", encoding="utf-8")
@@ -77,14 +78,15 @@ def test_each_tile_has_its_own_identifiers_and_keeps_its_links(tmp_path: Path) -
     source = write_landing(tmp_path / "source")
     target = tmp_path / "tiled" / "landing"
     summary = tile_landing(source, target, 3)
-    assert (summary.files, summary.rows) == (4, 15)
+    assert (summary.files, summary.rows) == (4, 18)
 
     live = rows(target / LIVE / "ssd_person.csv")
     legacy = rows(target / LEGACY / "ssd_person.csv", "cp1252")
     links = rows(target / LIVE / "ssd_linked_identifiers.csv")
     involvements = rows(target / LIVE / "ssd_involvements.csv")
     assert len(live) == 6
-    assert len(legacy) == len(links) == len(involvements) == 3
+    assert len(legacy) == len(links) == 3
+    assert len(involvements) == 6
     # no identifier repeats across tiles
     assert len({row["pers_person_id"] for row in live}) == 6
     assert {row["pers_person_id"] for row in legacy} == {
@@ -103,6 +105,13 @@ def test_each_tile_has_its_own_identifiers_and_keeps_its_links(tmp_path: Path) -
     }
     # codes, dates and empty values are as delivered
     assert {row["invo_professional_role_id"] for row in involvements} == {"CW"}
+    # a placeholder key names no record: it stays a placeholder for dq_sentinel_keys
+    assert {row["invo_professional_id"] for row in involvements} == {
+        "W0017",
+        "W0027",
+        "W0037",
+        "-1",
+    }
     assert {row["pers_dob"] for row in legacy} == {"31/10/2013"}
     blank = [row for row in live if row["pers_forename"] == "Smith, Jo"]
     assert len(blank) == 3
