@@ -119,11 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             print(format_floor(scale.name, floor, dataset.generation_seconds), flush=True)
             continue
         try:
-            run = run_job(
-                dataset.config_path,
-                dataset.folder / "dagster_home",
-                log_path=dataset.folder / "pipeline.log",
-            )
+            run = run_job(dataset.config_path, dataset.dagster_home, log_path=dataset.run_log)
         except PipelineRunError as exc:
             print(f"{scale.name}: {exc}", file=sys.stderr)
             failed = True
@@ -145,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                 with next_month_added(dataset, next_landing, next_as_of) as next_config:
                     incremental = run_job(
                         next_config,
-                        dataset.folder / "dagster_home",
+                        dataset.dagster_home,
                         log_path=dataset.folder / "pipeline.next_month.log",
                     )
             except PipelineRunError as exc:

@@ -47,6 +47,16 @@ class Dataset:
     def landing_dir(self) -> Path:
         return self.folder / "landing"
 
+    @property
+    def dagster_home(self) -> Path:
+        """The Dagster instance of the dataset's runs (full rebuild and incremental month)."""
+        return self.folder / "dagster_home"
+
+    @property
+    def run_log(self) -> Path:
+        """The full rebuild's job output."""
+        return self.folder / "pipeline.log"
+
 
 def fingerprint(population: int) -> str:
     """A digest of everything the generated files depend on."""
@@ -130,7 +140,7 @@ def reset_outputs(dataset: Dataset) -> None:
     config = load_config(dataset.config_path)
     for path in dataset.folder.glob(f"{config.warehouse_path.stem}*"):
         path.unlink()
-    for folder in (config.output_dir, dataset.folder / "dagster_home"):
+    for folder in (config.output_dir, dataset.dagster_home):
         if folder.exists():
             shutil.rmtree(folder)
 

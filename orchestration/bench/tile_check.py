@@ -106,11 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         dataset = ensure_dataset(scale, args.cache_dir)
         reset_outputs(dataset)
         try:
-            run = run_job(
-                dataset.config_path,
-                dataset.folder / "dagster_home",
-                log_path=dataset.folder / "pipeline.log",
-            )
+            run = run_job(dataset.config_path, dataset.dagster_home, log_path=dataset.run_log)
         except PipelineRunError as exc:
             print(f"{scale.name}: {exc}", file=sys.stderr)
             return 1
