@@ -41,7 +41,14 @@ import duckdb
 
 from orchestration.bench.disk import require_free_space
 from orchestration.bench.floor import extract_files
-from orchestration.lib.ssd_csv import CP1252, UTF8_BOM, fingerprint_file, transcode_to_utf8
+from orchestration.lib.ssd_csv import (
+    CP1252,
+    UTF8,
+    UTF8_BOM,
+    fingerprint_file,
+    transcode,
+    transcode_to_utf8,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +63,6 @@ UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # the placeholder keys a migration writes where a link was lost (dq_sentinel_keys.sql)
 PLACEHOLDER_KEY = r"-[0-9]+|0+|9{7,}"
 MAX_TILES = 26 * 26  # two letters per tile in the surname; the identifiers take three digits
-_TRANSCODE_CHUNK = 1 << 22
 
 # SQL over a value and the tile's number (1, 2, ...), the column ``tile`` of the query
 _MACROS = (
@@ -146,7 +152,7 @@ def tile_landing(source: Path, target: Path, tiles: int) -> TilingSummary:
                 transcode_to_utf8(path, utf8_source, CP1252)
                 rows += _copy_tiles(connection, utf8_source, tiles, utf8_output)
                 utf8_source.unlink()
-                _transcode(utf8_output, output, "utf-8", CP1252)
+                transcode(utf8_output, output, UTF8, CP1252)
                 utf8_output.unlink()
             else:
                 bom = encoding == UTF8_BOM
@@ -189,15 +195,6 @@ def _copy_tiles(
         [str(path)],
     ).fetchone()
     return int(count)
-
-
-def _transcode(source: Path, target: Path, source_encoding: str, target_encoding: str) -> None:
-    with (
-        source.open(encoding=source_encoding, newline="") as text,
-        target.open("w", encoding=target_encoding, newline="") as encoded,
-    ):
-        while chunk := text.read(_TRANSCODE_CHUNK):
-            encoded.write(chunk)
 
 
 def _quoted(field: str) -> str:

@@ -304,11 +304,16 @@ def encoding_problems(display_name: str, fingerprint: FileFingerprint) -> list[C
 
 def transcode_to_utf8(source: Path, target: Path, encoding: str) -> None:
     """Rewrite ``source`` (in ``encoding``) as UTF-8 without BOM, chunk by chunk."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+    transcode(source, target, encoding, UTF8)
+
+
+def transcode(source: Path, target: Path, source_encoding: str, target_encoding: str) -> None:
+    """Rewrite ``source`` from one encoding into another, chunk by chunk (bounded memory)."""
+    decoder = codecs.getincrementaldecoder(source_encoding)()
     with source.open("rb") as reader, target.open("wb") as writer:
         while chunk := reader.read(CHUNK_BYTES):
-            writer.write(decoder.decode(chunk).encode(UTF8))
-        writer.write(decoder.decode(b"", True).encode(UTF8))
+            writer.write(decoder.decode(chunk).encode(target_encoding))
+        writer.write(decoder.decode(b"", True).encode(target_encoding))
 
 
 def read_header(read_path: Path, display_name: str) -> tuple[tuple[str, ...], int]:
